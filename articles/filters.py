@@ -1,0 +1,78 @@
+"""The filters of the public article list; a filtered URL can be shared as it is."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article, City, Organisation, Person, Topic
+
+QUERY_MAX_LENGTH = 200
+
+
+class SlugChoiceFilter(django_filters.ModelChoiceFilter):
+    """Choose a tag, person or organisation by its slug, narrowing with EXISTS."""
+
+    def __init__(self, *args, subject, **kwargs):
+        self.subject = subject
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("method", self.filter_subject)
+        super().__init__(*args, **kwargs)
+
+    def filter_subject(self, queryset, name, value):
+        return queryset.tagged(**{self.subject: value}) if value else queryset
+
+
+class ArticleFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Suchbegriff"),
+        method="filter_text",
+        max_length=QUERY_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    city = SlugChoiceFilter(
+        subject="city", queryset=City.objects.only("name", "slug"), label=_("Kommune"),
+        empty_label=_("alle Kommunen"),
+    )
+    topic = SlugChoiceFilter(
+        subject="topic", queryset=Topic.objects.only("name", "slug"), label=_("Thema"),
+        empty_label=_("alle Themen"),
+    )
+    # Thousands of people and organisations make no usable <select>: visitors arrive at
+    # these filters from a person's or organisation's page, and the form carries them on.
+    person = SlugChoiceFilter(
+        subject="person", queryset=Person.objects.all(), label=_("Person"),
+        widget=forms.HiddenInput,
+    )
+    organisation = SlugChoiceFilter(
+        subject="organisation", queryset=Organisation.objects.all(), label=_("Organisation"),
+        widget=forms.HiddenInput,
+    )
+    date_from = django_filters.DateFilter(
+        field_name="published_at", lookup_expr="date__gte", label=_("von"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = django_filters.DateFilter(
+        field_name="published_at", lookup_expr="date__lte", label=_("bis"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    class Meta:
+        model = Article
+        fields = []
+
+    def filter_text(self, queryset, name, value):
+        return queryset.containing(value) if value.strip() else queryset
+
+    @property
+    def qs(self):
+        """No results for an invalid form: an unknown city must not list everything."""
+        if self.is_bound and not self.is_valid():
+            return self.queryset.none()
+        return super().qs
+
+    def active_subjects(self):
+        """The chosen person and organisation, shown as removable chips above the list."""
+        if not self.is_valid():
+            return []
+        data = self.form.cleaned_data
+        return [data[name] for name in ("person", "organisation") if data.get(name)]

@@ -1,0 +1,200 @@
+"""The article: what journalists write and visitors read."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+
+from articles.sanitize import clean_html
+from articles.slugs import unique_slug
+
+from .tags import TaggedCity, TaggedTopic, tag_field
+
+BODY_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "Blockquote": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "History": True,
+}
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Entwurf")
+    REVIEW = "review", _("In Prüfung")
+    PUBLISHED = "published", _("Veröffentlicht")
+    ARCHIVED = "archived", _("Archiviert")
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Public articles: published, and due. The one rule every public page uses."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+    def newest(self):
+        return self.order_by("-published_at", "-pk")
+
+    def for_lists(self):
+        """Just what a teaser list shows."""
+        return self.select_related("lead_image__credit").newest()
+
+    def for_detail(self):
+        return self.select_related("lead_image__credit").prefetch_related(
+            "authors", "topics", "cities", "people", "organisations"
+        )
+
+    def tagged(self, *, topic=None, city=None, person=None, organisation=None):
+        """Narrow to articles about each given thing; EXISTS keeps every article once."""
+        qs = self
+        if topic is not None:
+            qs = qs.filter(Exists(TaggedTopic.objects.filter(content_object=OuterRef("pk"), tag=topic)))
+        if city is not None:
+            qs = qs.filter(Exists(TaggedCity.objects.filter(content_object=OuterRef("pk"), tag=city)))
+        if person is not None:
+            through = Article.people.through
+            qs = qs.filter(Exists(through.objects.filter(article=OuterRef("pk"), person=person)))
+        if organisation is not None:
+            through = Article.organisations.through
+            qs = qs.filter(
+                Exists(through.objects.filter(article=OuterRef("pk"), organisation=organisation))
+            )
+        return qs
+
+    def containing(self, text):
+        """A plain case-insensitive match over the visible text."""
+        q = Q()
+        for word in text.split():
+            q &= (
+                Q(headline__icontains=word)
+                | Q(kicker__icontains=word)
+                | Q(teaser__icontains=word)
+                | Q(body__icontains=word)
+            )
+        return self.filter(q)
+
+    def related_to(self, article, limit=5):
+        """ "Weitere Meldungen" for `article`: manual relations, then shared cities and
+        topics, then the newest. Always two queries, however the slots get filled.
+
+        `article` should come from `for_detail()` so its tags are already loaded.
+        """
+        public = self.published().exclude(pk=article.pk)
+        topic_ids = [t.pk for t in article.topics.all()]
+        city_ids = [c.pk for c in article.cities.all()]
+        manual = Article.related.through.objects.filter(
+            from_article=article.pk, to_article=OuterRef("pk")
+        )
+        shared_topics = TaggedTopic.objects.filter(
+            content_object=OuterRef("pk"), tag_id__in=topic_ids
+        )
+        shared_cities = TaggedCity.objects.filter(
+            content_object=OuterRef("pk"), tag_id__in=city_ids
+        )
+        close = list(
+            public.annotate(
+                is_manual=Exists(manual),
+                shares_city=Exists(shared_cities),
+                shares_topic=Exists(shared_topics),
+            )
+            .filter(Q(is_manual=True) | Q(shares_city=True) | Q(shares_topic=True))
+            .order_by("-is_manual", "-shares_city", "-shares_topic", "-published_at", "-pk")
+            .select_related("lead_image__credit")[:limit]
+        )
+        newest = list(public.exclude(pk__in=[a.pk for a in close]).for_lists()[:limit])
+        return (close + newest)[:limit]
+
+
+class Article(models.Model):
+    kicker = models.CharField(
+        _("Dachzeile"),
+        max_length=80,
+        blank=True,
+        help_text=_('Ortsmarke oder Thema über der Überschrift, z. B. „Kaiserslautern“.'),
+    )
+    headline = models.CharField(_("Überschrift"), max_length=200)
+    slug = models.SlugField(
+        _("Kurzname in der URL"),
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=_("Wird aus der Überschrift erzeugt, wenn das Feld leer bleibt."),
+    )
+    teaser = models.TextField(
+        _("Anreißer"), blank=True, help_text=_("Reiner Text; erscheint in Listen und Feeds.")
+    )
+    body = ProseEditorField(
+        _("Text"), blank=True, extensions=BODY_EDITOR_EXTENSIONS, sanitize=clean_html
+    )
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(_("veröffentlicht am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("Autorinnen und Autoren"), blank=True,
+        related_name="articles",
+    )
+    lead_image = models.ForeignKey(
+        "articles.Image",
+        verbose_name=_("Aufmacherbild"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lead_articles",
+    )
+    topics = tag_field(TaggedTopic, _("Themen"), _("Kommagetrennt; neue Themen werden angelegt."))
+    cities = tag_field(TaggedCity, _("Kommunen"), _("Kommagetrennt; neue Kommunen werden angelegt."))
+    people = models.ManyToManyField(
+        "articles.Person", verbose_name=_("erwähnte Personen"), blank=True, related_name="articles"
+    )
+    organisations = models.ManyToManyField(
+        "articles.Organisation",
+        verbose_name=_("erwähnte Organisationen"),
+        blank=True,
+        related_name="articles",
+    )
+    related = models.ManyToManyField(
+        "self", verbose_name=_("verwandte Artikel"), blank=True, symmetrical=False,
+        related_name="+",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Artikel")
+        verbose_name_plural = _("Artikel")
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_public_idx")]
+        permissions = [("publish_article", _("Kann Artikel veröffentlichen und archivieren"))]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = clean_html(self.body)
+        if not self.slug:
+            self.slug = unique_slug(Article, self.headline, instance_pk=self.pk, max_length=200)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", args=[self.slug])
+
+    @property
+    def is_public(self):
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def title_with_kicker(self):
+        return f"{self.kicker}: {self.headline}" if self.kicker else self.headline

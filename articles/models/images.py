@@ -1,0 +1,95 @@
+"""Pictures and the credit German copyright law requires under each of them."""
+
+import uuid
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def image_upload_to(instance, filename):
+    """A random name: uploads never reveal or collide on the photographer's file name."""
+    ext = PurePath(filename).suffix.lower() or ".jpg"
+    return f"images/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"
+
+
+class ImageCredit(models.Model):
+    """Who must be named for a picture; one credit serves many images."""
+
+    creator = models.CharField(
+        _("Urheber/in"), max_length=200, help_text=_("Fotografin oder Fotograf, Grafiker/in.")
+    )
+    rights_holder = models.CharField(
+        _("Rechteinhaber/Agentur"), max_length=200, blank=True
+    )
+    licence = models.CharField(_("Lizenz"), max_length=100, default="Alle Rechte vorbehalten")
+    licence_url = models.URLField(_("Lizenz-URL"), blank=True)
+    source_url = models.URLField(_("Quelle (URL)"), blank=True)
+
+    class Meta:
+        verbose_name = _("Bildnachweis")
+        verbose_name_plural = _("Bildnachweise")
+        ordering = ["creator", "rights_holder"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        """What stands in brackets under a picture: "Thomas Kierok" or "Jane Doe / dpa"."""
+        if self.rights_holder and self.rights_holder != self.creator:
+            return f"{self.creator} / {self.rights_holder}"
+        return self.creator
+
+
+class Image(models.Model):
+    file = models.ImageField(
+        _("Bilddatei"), upload_to=image_upload_to, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(_("Breite"), editable=False, default=0)
+    height = models.PositiveIntegerField(_("Höhe"), editable=False, default=0)
+    title = models.CharField(
+        _("Titel"), max_length=200, help_text=_("Nur intern, zum Wiederfinden im Bildarchiv.")
+    )
+    alt_text = models.CharField(
+        _("Alternativtext"),
+        max_length=300,
+        blank=True,
+        help_text=_("Beschreibt das Bild für Menschen, die es nicht sehen können."),
+    )
+    decorative = models.BooleanField(
+        _("rein dekorativ"),
+        default=False,
+        help_text=_("Nur ankreuzen, wenn das Bild keine Information trägt; dann ohne Alternativtext."),
+    )
+    caption = models.CharField(_("Bildunterschrift"), max_length=500, blank=True)
+    credit = models.ForeignKey(
+        ImageCredit,
+        verbose_name=_("Bildnachweis"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="images",
+    )
+    uploaded_at = models.DateTimeField(_("hochgeladen am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Bild")
+        verbose_name_plural = _("Bilder")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if not self.decorative and not self.alt_text.strip():
+            raise ValidationError(
+                {"alt_text": _("Bitte einen Alternativtext angeben oder das Bild als rein "
+                               "dekorativ kennzeichnen.")}
+            )
+
+    @property
+    def alt(self):
+        return "" if self.decorative else self.alt_text

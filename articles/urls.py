@@ -1,0 +1,15 @@
+from django.urls import path
+
+from articles import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("artikel/", views.ArticleListView.as_view(), name="list"),
+    path("artikel/<slug:slug>/", views.article_detail, name="detail"),
+    path("thema/<slug:slug>/", views.TopicView.as_view(), name="topic"),
+    path("kommune/<slug:slug>/", views.CityView.as_view(), name="city"),
+    path("person/<slug:slug>/", views.PersonView.as_view(), name="person"),
+    path("organisation/<slug:slug>/", views.OrganisationView.as_view(), name="organisation"),
+]

@@ -1,0 +1,79 @@
+"""Shared fixtures: users in the editorial groups, and a factory for articles."""
+
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from articles.models import Article, Status
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def _staff_user(username, group_name):
+    user = User.objects.create_user(
+        username=username, password="Redaktion-2025!", is_staff=True,
+        first_name=username.capitalize(), last_name="Muster",
+    )
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def journalist(db):
+    return _staff_user("jana", "Redaktion")
+
+
+@pytest.fixture
+def editor(db):
+    return _staff_user("erik", "Chefredaktion")
+
+
+@pytest.fixture
+def journalist_client(client, journalist):
+    client.force_login(journalist)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def make_article(db):
+    """Create an article; published yesterday unless told otherwise.
+
+    `topics`, `cities`, `people`, `organisations` take lists of names or objects.
+    """
+
+    def make(*, topics=(), cities=(), people=(), organisations=(), **fields):
+        n = next(_counter)
+        fields.setdefault("headline", f"Testmeldung {n}")
+        fields.setdefault("kicker", "Teststadt")
+        fields.setdefault("teaser", f"Anreißer der Testmeldung {n}.")
+        fields.setdefault("body", f"<p>Text der Testmeldung {n}.</p>")
+        fields.setdefault("status", Status.PUBLISHED)
+        if fields["status"] == Status.PUBLISHED:
+            fields.setdefault("published_at", timezone.now() - timedelta(days=1, minutes=n))
+        article = Article.objects.create(**fields)
+        if topics:
+            article.topics.add(*topics)
+        if cities:
+            article.cities.add(*cities)
+        if people:
+            article.people.add(*people)
+        if organisations:
+            article.organisations.add(*organisations)
+        return article
+
+    return make
