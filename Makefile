@@ -21,8 +21,8 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 .env:
-	@echo "DEBUG=1" > .env
-	@echo "Created .env for local development (DEBUG=1)."
+	@echo "NEWSROOM_ENV=development" > .env
+	@echo "Created .env for local development (NEWSROOM_ENV=development)."
 
 demo: install .env
 	$(PY) manage.py migrate --no-input
@@ -37,7 +37,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
-	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	NEWSROOM_ENV=development $(PY) manage.py makemigrations --check --dry-run
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles

@@ -1,11 +1,25 @@
 """Public pages. Query logic lives in the model querysets; views only pick and render."""
 
+from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
+from articles import previews
 from articles.filters import ArticleFilter
-from articles.models import Affiliation, Article, City, Organisation, Person, Topic
+from articles.models import (
+    Affiliation,
+    Article,
+    ArticleRedirect,
+    City,
+    Organisation,
+    Person,
+    Status,
+    Topic,
+)
 from articles.models.teasers import Placement, placement_teasers
 
 LIST_PAGE_SIZE = 20
@@ -21,12 +35,55 @@ def home(request):
     return render(request, "articles/home.html", {"lead_teasers": lead, "more_teasers": more})
 
 
-def article_detail(request, slug):
-    article = get_object_or_404(Article.objects.published().for_detail(), slug=slug)
+def render_article(request, article, *, preview=False, status=200):
+    """The article page; previews render the very same template, marked noindex."""
     related = Article.objects.related_to(article)
     return render(
-        request, "articles/article_detail.html", {"article": article, "related": related}
+        request,
+        "articles/article_detail.html",
+        {"article": article, "related": related, "preview": preview},
+        status=status,
     )
+
+
+def article_detail(request, slug):
+    article = Article.objects.published().for_detail().filter(slug=slug).first()
+    if article is not None:
+        return render_article(request, article)
+    # An old URL of an article: follow it to where the article is now.
+    moved = ArticleRedirect.objects.filter(old_slug=slug).select_related("article").first()
+    target = moved.article if moved else Article.objects.filter(slug=slug).first()
+    if target is None or target.status not in (Status.PUBLISHED, Status.ARCHIVED):
+        raise Http404(_("Diesen Artikel gibt es nicht."))
+    if target.status == Status.ARCHIVED:
+        return render(request, "articles/article_gone.html", {"article": target}, status=410)
+    if not target.is_public:  # scheduled
+        raise Http404(_("Diesen Artikel gibt es nicht."))
+    return redirect(target, permanent=True)
+
+
+def _preview_response(response):
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+@staff_member_required
+def article_preview(request, pk):
+    """Any article, as visitors will see it; for logged-in staff only."""
+    article = get_object_or_404(Article.objects.for_detail(), pk=pk)
+    return _preview_response(render_article(request, article, preview=True))
+
+
+@never_cache
+def article_preview_share(request, token):
+    """One unpublished article for someone without a login, through a signed link."""
+    article = previews.article_for_token(token, Article.objects.for_detail())
+    if article is None:
+        return _preview_response(
+            render(request, "articles/preview_invalid.html", status=404)
+        )
+    return _preview_response(render_article(request, article, preview=True))
 
 
 class ArticleListView(ListView):
@@ -41,11 +98,7 @@ class ArticleListView(ListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(filter=self.filterset, query_without_page=query.urlencode())
-        return context
+        return super().get_context_data(filter=self.filterset, **kwargs)
 
 
 class SubjectView(ListView):

@@ -1,8 +1,11 @@
 """Settings for Newsroom, read from the environment (and a `.env` file when present).
 
-With no configuration at all the project runs in production mode on an SQLite file in
-the project folder; it then insists on a real SECRET_KEY. `DEBUG=1` (what `make run`
-sets through `.env`) allows the development key.
+`NEWSROOM_ENV` names the mode:
+
+- `production` (the default): refuses to start with DEBUG on, with a missing, short or
+  development SECRET_KEY, or with empty ALLOWED_HOSTS; cookies and HSTS assume HTTPS.
+- `development` (what `make run` writes to `.env`): DEBUG on, the development key.
+- `test` (what the test suite sets): DEBUG off like production, but plain HTTP.
 """
 
 from pathlib import Path
@@ -16,18 +19,57 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
+MODES = ("production", "development", "test")
+NEWSROOM_ENV = env.str("NEWSROOM_ENV", default="production")
+if NEWSROOM_ENV not in MODES:
+    raise ImproperlyConfigured(f"NEWSROOM_ENV must be one of {', '.join(MODES)}.")
+PRODUCTION = NEWSROOM_ENV == "production"
+
 DEVELOPMENT_SECRET_KEY = "django-insecure-newsroom-development-key-do-not-use-in-production"
 
-DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY if DEBUG else "")
-if not DEBUG and SECRET_KEY in ("", DEVELOPMENT_SECRET_KEY):
-    raise ImproperlyConfigured(
-        "SECRET_KEY is missing or is the development key. Set SECRET_KEY to a long random "
-        "value in production, or DEBUG=1 for local development."
-    )
-
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+DEBUG = env.bool("DEBUG", default=NEWSROOM_ENV == "development")
+SECRET_KEY = env.str("SECRET_KEY", default="" if PRODUCTION else DEVELOPMENT_SECRET_KEY)
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+
+def refuse_unsafe_production_settings():
+    """Name every variable that makes a production start unsafe, all at once."""
+    problems = []
+    if DEBUG:
+        problems.append("DEBUG is on; unset it or set DEBUG=0.")
+    if not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+        problems.append("SECRET_KEY is missing or is the development key.")
+    elif len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        problems.append("SECRET_KEY is too short: use at least 50 random characters.")
+    if not ALLOWED_HOSTS:
+        problems.append("ALLOWED_HOSTS is empty; name the site's host names, comma-separated.")
+    if problems:
+        raise ImproperlyConfigured(
+            "Refusing to start in production mode (NEWSROOM_ENV=production): "
+            + " ".join(problems)
+            + " For local development set NEWSROOM_ENV=development."
+        )
+
+
+if PRODUCTION:
+    refuse_unsafe_production_settings()
+
+# Behind HTTPS in production: secure cookies, HSTS, redirects to https.
+HTTPS = env.bool("HTTPS", default=PRODUCTION)
+SECURE_SSL_REDIRECT = HTTPS and env.bool("SECURE_SSL_REDIRECT", default=True)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -115,3 +157,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# How long a share link for an unpublished article works, in seconds (default 7 days).
+NEWSROOM_PREVIEW_LINK_MAX_AGE = env.int("NEWSROOM_PREVIEW_LINK_MAX_AGE", default=7 * 24 * 3600)

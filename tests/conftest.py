@@ -1,15 +1,24 @@
 """Shared fixtures: users in the editorial groups, and a factory for articles."""
 
+import io
 import itertools
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image as PillowImage
 
-from articles.models import Article, Status
+from articles.models import Article, Image, Status
 
 _counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The default hasher is slow on purpose; tests log in many times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -75,5 +84,23 @@ def make_article(db):
         if organisations:
             article.organisations.add(*organisations)
         return article
+
+    return make
+
+
+def jpeg_bytes(width=64, height=48, color=(30, 90, 150)):
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", (width, height), color).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def make_image(db):
+    """Create an Image with a real JPEG file; alt text, caption and credit as given."""
+
+    def make(**fields):
+        fields.setdefault("title", "Testbild")
+        upload = SimpleUploadedFile("foto.jpg", jpeg_bytes(), content_type="image/jpeg")
+        return Image.objects.create(file=upload, **fields)
 
     return make

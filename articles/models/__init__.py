@@ -1,24 +1,31 @@
 """The newsroom's content model, one module per concern."""
 
-from .article import Article, ArticleQuerySet, Status
+from .article import Article, ArticleQuerySet, EditConflict, Status
+from .history import ArticleRedirect, EditingPresence, Revision, Transition, WorkflowEvent
 from .images import Image, ImageCredit
 from .people import Affiliation, Organisation, Person
-from .tags import City, Topic, TaggedCity, TaggedTopic
+from .tags import City, TaggedCity, TaggedTopic, Topic
 from .teasers import Placement, Teaser
 
 __all__ = [
     "Affiliation",
     "Article",
+    "ArticleRedirect",
     "ArticleQuerySet",
     "City",
+    "EditConflict",
+    "EditingPresence",
     "Image",
     "ImageCredit",
     "Organisation",
     "Person",
     "Placement",
+    "Revision",
     "Status",
     "TaggedCity",
     "TaggedTopic",
     "Teaser",
     "Topic",
+    "Transition",
+    "WorkflowEvent",
 ]

@@ -1,8 +1,10 @@
 """The article: what journalists write and visitors read."""
 
+import uuid
+
 from django.conf import settings
-from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +26,10 @@ BODY_EDITOR_EXTENSIONS = {
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "History": True,
 }
+
+
+class EditConflict(Exception):
+    """Someone else saved the article since this copy was loaded; saving would overwrite."""
 
 
 class Status(models.TextChoices):
@@ -54,9 +60,13 @@ class ArticleQuerySet(models.QuerySet):
         """Narrow to articles about each given thing; EXISTS keeps every article once."""
         qs = self
         if topic is not None:
-            qs = qs.filter(Exists(TaggedTopic.objects.filter(content_object=OuterRef("pk"), tag=topic)))
+            qs = qs.filter(
+                Exists(TaggedTopic.objects.filter(content_object=OuterRef("pk"), tag=topic))
+            )
         if city is not None:
-            qs = qs.filter(Exists(TaggedCity.objects.filter(content_object=OuterRef("pk"), tag=city)))
+            qs = qs.filter(
+                Exists(TaggedCity.objects.filter(content_object=OuterRef("pk"), tag=city))
+            )
         if person is not None:
             through = Article.people.through
             qs = qs.filter(Exists(through.objects.filter(article=OuterRef("pk"), person=person)))
@@ -151,7 +161,9 @@ class Article(models.Model):
         related_name="lead_articles",
     )
     topics = tag_field(TaggedTopic, _("Themen"), _("Kommagetrennt; neue Themen werden angelegt."))
-    cities = tag_field(TaggedCity, _("Kommunen"), _("Kommagetrennt; neue Kommunen werden angelegt."))
+    cities = tag_field(
+        TaggedCity, _("Kommunen"), _("Kommagetrennt; neue Kommunen werden angelegt.")
+    )
     people = models.ManyToManyField(
         "articles.Person", verbose_name=_("erwähnte Personen"), blank=True, related_name="articles"
     )
@@ -165,6 +177,11 @@ class Article(models.Model):
         "self", verbose_name=_("verwandte Artikel"), blank=True, symmetrical=False,
         related_name="+",
     )
+    # Optimistic locking: every save raises the version, and only a copy carrying the
+    # current version may save.
+    version = models.PositiveIntegerField(_("Version"), default=0, editable=False)
+    # Part of every share link; replacing it revokes all links handed out so far.
+    preview_key = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -181,11 +198,52 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self.body = clean_html(self.body)
         if not self.slug:
-            self.slug = unique_slug(Article, self.headline, instance_pk=self.pk, max_length=200)
-        super().save(*args, **kwargs)
+            self.slug = unique_slug(
+                Article, self.headline, instance_pk=self.pk, max_length=200,
+                reserved=self._slugs_of_other_articles_old_urls(),
+            )
+        if self._state.adding:
+            self.version = 1
+            super().save(*args, **kwargs)
+            self._loaded_slug = self.slug
+            return
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        with transaction.atomic():
+            # The conditional UPDATE locks the row, so of two concurrent saves of the same
+            # version exactly one wins; the other gets EditConflict and writes nothing.
+            claimed = Article.objects.filter(pk=self.pk, version=self.version).update(
+                version=F("version") + 1
+            )
+            if not claimed:
+                raise EditConflict(self.pk)
+            self.version += 1
+            super().save(*args, **kwargs)
+            self._remember_old_slug()
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_slug = instance.__dict__.get("slug")
+        return instance
+
+    def _slugs_of_other_articles_old_urls(self):
+        from .history import ArticleRedirect
+
+        return ArticleRedirect.objects.exclude(article=self.pk).values_list("old_slug", flat=True)
+
+    def _remember_old_slug(self):
+        """Keep a public article's old URL working after its slug changed."""
+        from .history import ArticleRedirect
+
+        old_slug = getattr(self, "_loaded_slug", None)
+        if old_slug and old_slug != self.slug and self.published_at is not None:
+            ArticleRedirect.objects.filter(old_slug=self.slug).delete()
+            ArticleRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
+        self._loaded_slug = self.slug
 
     @property
     def is_public(self):

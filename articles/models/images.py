@@ -62,7 +62,9 @@ class Image(models.Model):
     decorative = models.BooleanField(
         _("rein dekorativ"),
         default=False,
-        help_text=_("Nur ankreuzen, wenn das Bild keine Information trägt; dann ohne Alternativtext."),
+        help_text=_(
+            "Nur ankreuzen, wenn das Bild keine Information trägt; dann ohne Alternativtext."
+        ),
     )
     caption = models.CharField(_("Bildunterschrift"), max_length=500, blank=True)
     credit = models.ForeignKey(

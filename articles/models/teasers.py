@@ -65,6 +65,9 @@ class Teaser(models.Model):
     def __str__(self):
         return f"{self.get_placement_display()} {self.position}: {self.display_headline}"
 
+    def get_absolute_url(self):
+        return self.article.get_absolute_url()
+
     # What a teaser shows: its own override, else the article's value.
     @property
     def display_kicker(self):
@@ -85,9 +88,6 @@ class Teaser(models.Model):
     @property
     def date(self):
         return self.article.published_at
-
-    def get_absolute_url(self):
-        return self.article.get_absolute_url()
 
 
 def placement_teasers(placement, limit, exclude=()):
