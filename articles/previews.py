@@ -40,3 +40,7 @@ def article_for_token(token, queryset=None):
 def revoke_links(article):
     article.preview_key = uuid.uuid4()
     Article.objects.filter(pk=article.pk).update(preview_key=article.preview_key)
+
+
+def max_age_days():
+    return settings.NEWSROOM_PREVIEW_LINK_MAX_AGE // 86400

@@ -151,3 +151,23 @@ def diff(old, new):
             )
         changes.append(Change(name, str(label), mark_safe(html)))  # noqa: S308 - escaped above
     return changes
+
+
+@dataclass
+class ChangesSince:
+    """What others saved since a given version: for the edit-conflict message."""
+
+    who: str
+    changes: list
+
+
+def changes_since(article, version):
+    later = Revision.objects.filter(article=article.pk, version__gt=version or 0)
+    names = {
+        revision.user.get_full_name() or revision.user.get_username()
+        for revision in later.select_related("user")
+        if revision.user
+    }
+    base = Revision.objects.filter(article=article.pk, version=version).first()
+    current = snapshot(Article.objects.get(pk=article.pk))
+    return ChangesSince(", ".join(sorted(names)), diff(base.data, current) if base else [])

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 from PIL import Image as PillowImage
 
@@ -47,13 +48,16 @@ def editor(db):
 
 
 @pytest.fixture
-def journalist_client(client, journalist):
+def journalist_client(journalist):
+    """A browser of its own, so a test can have a journalist, an editor and a visitor."""
+    client = Client()
     client.force_login(journalist)
     return client
 
 
 @pytest.fixture
-def editor_client(client, editor):
+def editor_client(editor):
+    client = Client()
     client.force_login(editor)
     return client
 

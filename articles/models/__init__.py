@@ -2,7 +2,7 @@
 
 from .article import Article, ArticleQuerySet, EditConflict, Status
 from .history import ArticleRedirect, EditingPresence, Revision, Transition, WorkflowEvent
-from .images import Image, ImageCredit
+from .images import Image, ImageCredit, Rendition
 from .people import Affiliation, Organisation, Person
 from .tags import City, TaggedCity, TaggedTopic, Topic
 from .teasers import Placement, Teaser
@@ -20,6 +20,7 @@ __all__ = [
     "Organisation",
     "Person",
     "Placement",
+    "Rendition",
     "Revision",
     "Status",
     "TaggedCity",

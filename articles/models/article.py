@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -21,6 +22,7 @@ BODY_EDITOR_EXTENSIONS = {
     "Heading": {"levels": [2, 3, 4]},
     "BulletList": True,
     "OrderedList": True,
+    "ListItem": True,
     "Blockquote": True,
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
@@ -182,6 +184,8 @@ class Article(models.Model):
     version = models.PositiveIntegerField(_("Version"), default=0, editable=False)
     # Part of every share link; replacing it revokes all links handed out so far.
     preview_key = models.UUIDField(default=uuid.uuid4, editable=False)
+    # Kept current by articles.search on PostgreSQL (GIN-indexed there); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

@@ -4,6 +4,7 @@ import uuid
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -75,6 +76,17 @@ class Image(models.Model):
         blank=True,
         related_name="images",
     )
+    # Where the subject is, as fractions of width and height: crops keep it in the frame.
+    focal_x = models.FloatField(
+        _("Fokuspunkt horizontal"), null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("0 = linker Rand, 1 = rechter Rand; leer = Bildmitte."),
+    )
+    focal_y = models.FloatField(
+        _("Fokuspunkt vertikal"), null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("0 = oberer Rand, 1 = unterer Rand; leer = Bildmitte."),
+    )
     uploaded_at = models.DateTimeField(_("hochgeladen am"), auto_now_add=True)
 
     class Meta:
@@ -95,3 +107,33 @@ class Image(models.Model):
     @property
     def alt(self):
         return "" if self.decorative else self.alt_text
+
+
+def rendition_upload_to(instance, filename):
+    return f"renditions/{instance.image_id}/{filename}"
+
+
+class Rendition(models.Model):
+    """One stored size and format of an image, made once by articles.images.
+
+    `spec` names the operation: "w640" scales to 640 pixels wide, "fill-320x180" crops to
+    that box around the focal point.
+    """
+
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
+    spec = models.CharField(max_length=40)
+    format = models.CharField(max_length=10)
+    file = models.ImageField(upload_to=rendition_upload_to, width_field="width",
+                             height_field="height")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Bildvariante")
+        verbose_name_plural = _("Bildvarianten")
+        constraints = [
+            models.UniqueConstraint(fields=["image", "spec", "format"], name="unique_rendition")
+        ]
+
+    def __str__(self):
+        return f"{self.image_id} {self.spec}.{self.format}"

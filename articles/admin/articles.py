@@ -1,0 +1,236 @@
+from functools import partial
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import JavaScriptCatalog
+
+from articles import presence, revisions, workflow
+from articles.forms import ArticleAdminForm
+from articles.models import Article, City, EditConflict, Status, Topic, Transition
+
+from .history import ArticleHistoryAdminMixin
+from .images import thumbnail
+
+
+def author_name(user):
+    return user.get_full_name() or user.get_username()
+
+
+class SubjectListFilter(admin.SimpleListFilter):
+    """Filter by a topic or city through `ArticleQuerySet.tagged`, the public pages' rule."""
+
+    subject_model = None
+
+    def lookups(self, request, model_admin):
+        return self.subject_model.objects.values_list("pk", "name")
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.tagged(**{self.parameter_name: self.value()})
+        return queryset
+
+
+class TopicListFilter(SubjectListFilter):
+    title = _("Thema")
+    parameter_name = "topic"
+    subject_model = Topic
+
+
+class CityListFilter(SubjectListFilter):
+    title = _("Kommune")
+    parameter_name = "city"
+    subject_model = City
+
+
+class AuthorListFilter(admin.SimpleListFilter):
+    """Only people who wrote something, listed by their names rather than user names."""
+
+    title = _("Autor/in")
+    parameter_name = "author"
+
+    def lookups(self, request, model_admin):
+        authors = get_user_model().objects.filter(articles__isnull=False).distinct()
+        return [(user.pk, author_name(user)) for user in authors.order_by("last_name")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(authors=self.value())
+        return queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(ArticleHistoryAdminMixin, admin.ModelAdmin):
+    form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
+    list_display = [
+        "lead_thumbnail", "kicker", "headline", "state", "published_at", "author_names"
+    ]
+    list_display_links = ["kicker", "headline"]
+    list_filter = ["status", TopicListFilter, CityListFilter, AuthorListFilter]
+    date_hierarchy = "published_at"
+    search_fields = ["kicker", "headline", "teaser", "body"]
+    autocomplete_fields = ["lead_image", "people", "organisations", "related", "authors"]
+    readonly_fields = ["state", "workflow_log"]
+    actions = ["submit_selected", "publish_selected", "archive_selected"]
+    # In the order a journalist writes: the text, then what it is about, then publishing.
+    fieldsets = [
+        (_("Artikel"), {"fields": ["kicker", "headline", "teaser", "body", "lead_image"]}),
+        (
+            _("Verschlagwortung"),
+            {"fields": ["topics", "cities", "people", "organisations", "related"]},
+        ),
+        (
+            _("Veröffentlichung"),
+            {"fields": ["state", "published_at", "slug", "authors", "workflow_comment",
+                        "workflow_log", "edit_version"]},
+        ),
+    ]
+
+    class Media:
+        css = {"all": ["articles/admin/article.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("lead_image").prefetch_related(
+            "authors"
+        )
+
+    def get_urls(self):
+        # The body editor's dialogs ask `gettext`, whose catalog the admin loads without
+        # their words. This one has both: it loads after jquery.init.js has replaced
+        # `window.django`, and so sets up `gettext` anew with only what it brings itself.
+        editor_catalog = path(
+            "jsi18n/",
+            self.admin_site.admin_view(
+                JavaScriptCatalog.as_view(packages=["django.contrib.admin", "django_prose_editor"]),
+                cacheable=True,
+            ),
+            name="articles_article_jsi18n",
+        )
+        return [editor_catalog, *self.get_history_urls(), *super().get_urls()]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        transition = request.POST.get("_workflow") if request.method == "POST" else None
+        return partial(form, user=request.user, transition=transition)
+
+    def get_changeform_initial_data(self, request):
+        """A new article is written by whoever starts it."""
+        return {"authors": [request.user.pk], **super().get_changeform_initial_data(request)}
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), **self.workflow_context(request, object_id)}
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict:
+            # Someone saved between our version check and our write; the write was rolled
+            # back. Handling the same POST again shows the conflict with the typed text.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def workflow_context(self, request, object_id):
+        article = self.get_object(request, object_id) if object_id else None
+        if article is None:
+            steps = workflow.available_steps(Article(), request.user)
+            return {"workflow_steps": steps}
+        presence.touch(article, request.user)
+        sent_back = article.workflow_events.filter(transition=Transition.SEND_BACK).first()
+        return {
+            "workflow_steps": workflow.available_steps(article, request.user),
+            "others_editing": [
+                author_name(user) for user in presence.others_editing(article, request.user)
+            ],
+            "sent_back": sent_back if article.status == Status.DRAFT else None,
+            "preview_url": reverse("articles:preview", args=[article.pk]),
+        }
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        if form.transition:
+            event = workflow.perform(
+                article, form.transition, request.user,
+                publish_at=form.cleaned_data.get("published_at"),
+                comment=form.cleaned_data.get("workflow_comment", ""),
+            )
+            self.message_user(request, _("Artikel %(step)s.") % {
+                "step": event.get_transition_display()}, messages.SUCCESS)
+        else:
+            revisions.record(article, request.user)
+
+    def view_on_site(self, obj):
+        # Drafts and scheduled articles have no public page yet.
+        return obj.get_absolute_url() if obj.is_public else None
+
+    def has_delete_permission(self, request, obj=None):
+        # Published and archived articles are the editors' to remove, as is their status.
+        if obj is not None and obj.status in (Status.PUBLISHED, Status.ARCHIVED):
+            return workflow.can_publish(request.user) and super().has_delete_permission(
+                request, obj
+            )
+        return super().has_delete_permission(request, obj)
+
+    def has_publish_permission(self, request):
+        return workflow.can_publish(request.user)
+
+    def take_step(self, request, queryset, transition):
+        """A bulk action: take one workflow step on each article; report what was refused."""
+        done, refused = 0, []
+        for article in queryset:
+            try:
+                workflow.perform(article, transition, request.user)
+            except (ValidationError, PermissionDenied) as refusal:
+                reasons = getattr(refusal, "messages", None) or [str(refusal)]
+                refused.append(f"„{article.headline}“: {' '.join(reasons)}")
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                _("%(step)s: %(count)d Artikel.") % {
+                    "step": workflow.STEPS[transition].label, "count": done},
+                messages.SUCCESS,
+            )
+        for reason in refused:
+            self.message_user(request, _("Nicht möglich für %(reason)s") % {"reason": reason},
+                              messages.WARNING)
+
+    @admin.action(description=_("Ausgewählte zur Prüfung einreichen"), permissions=["change"])
+    def submit_selected(self, request, queryset):
+        self.take_step(request, queryset, Transition.SUBMIT)
+
+    @admin.action(description=_("Ausgewählte jetzt veröffentlichen"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self.take_step(request, queryset, Transition.PUBLISH)
+
+    @admin.action(description=_("Ausgewählte archivieren"), permissions=["publish"])
+    def archive_selected(self, request, queryset):
+        self.take_step(request, queryset, Transition.ARCHIVE)
+
+    @admin.display(description=_("Status"), ordering="status")
+    def state(self, obj):
+        state = workflow.state_of(obj)
+        label = workflow.STATE_LABELS[state]
+        if state == workflow.SCHEDULED:
+            when = date_format(localtime(obj.published_at), "SHORT_DATETIME_FORMAT")
+            return _("%(state)s für %(when)s") % {"state": label, "when": when}
+        return label
+
+    @admin.display(description=_("Arbeitsschritte"))
+    def workflow_log(self, obj):
+        if obj.pk is None:
+            return "–"
+        events = obj.workflow_events.select_related("user")[:20]
+        return render_to_string("admin/articles/article/workflow_log.html", {"events": events})
+
+    @admin.display(description=_("Autor/innen"))
+    def author_names(self, obj):
+        return ", ".join(author_name(user) for user in obj.authors.all())
+
+    @admin.display(description=_("Bild"))
+    def lead_thumbnail(self, obj):
+        return thumbnail(obj.lead_image)

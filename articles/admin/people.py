@@ -1,0 +1,38 @@
+from django.contrib import admin
+
+from articles.forms import SluggedAdminForm
+from articles.models import Affiliation, Organisation, Person
+
+from .common import URL_FIELD_OVERRIDES
+
+
+class AffiliationInline(admin.TabularInline):
+    model = Affiliation
+    fields = ["organisation", "role", "start_date", "end_date"]
+    autocomplete_fields = ["organisation"]
+    extra = 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation")
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    form = SluggedAdminForm
+    list_display = ["name", "description"]
+    search_fields = ["name"]
+    autocomplete_fields = ["portrait"]
+    inlines = [AffiliationInline]
+    fields = ["name", "slug", "description", "portrait"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELD_OVERRIDES
+    form = SluggedAdminForm
+    list_display = ["name", "kind", "city", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    list_select_related = ["city", "parent"]
+    autocomplete_fields = ["city", "parent"]
+    fields = ["name", "slug", "kind", "city", "parent", "website"]

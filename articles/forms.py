@@ -1,0 +1,156 @@
+"""Admin forms: the article form journalists write in, and the forms for named things."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+from taggit.forms import TagField
+
+from articles import revisions, workflow
+from articles.models import Article
+from articles.models.tags import normalise_tag_name, tag_key
+from articles.slugs import german_slugify
+from articles.widgets import SlugInput, TagSuggestInput
+
+
+class CommaSeparatedTagField(TagField):
+    """Tag names separated by commas only, even when there is just one.
+
+    taggit splits an input without commas at its spaces, so "Digitaler Zwilling" alone
+    would become two tags; a trailing comma makes it read as the one name it is.
+    """
+
+    def clean(self, value):
+        return super().clean(f"{value}," if value else value)
+
+
+class SluggedAdminForm(forms.ModelForm):
+    """A form whose slug, on new objects, follows `slug_source` as one types (German-style).
+
+    A slug the script derived is nobody's choice, so it is handed back empty: the model's
+    save then picks a free one ("-2") where a clash would otherwise fail the form.
+    """
+
+    slug_source = "name"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            slug = self.fields["slug"]
+            slug.widget = SlugInput(self.slug_source, attrs=slug.widget.attrs)
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        source = self.cleaned_data.get(self.slug_source, "")
+        derived = german_slugify(source, max_length=self.fields["slug"].max_length)
+        if self.instance.pk is None and slug == derived:
+            return ""
+        return slug
+
+
+class TagAdminForm(SluggedAdminForm):
+    """Topics and cities: names are unique regardless of case, as in the tag input."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An empty slug is made from the name on save.
+        self.fields["slug"].required = False
+
+    def clean_name(self):
+        name = normalise_tag_name(self.cleaned_data["name"])
+        others = self._meta.model._default_manager.exclude(pk=self.instance.pk)
+        if others.filter(name_key=tag_key(name)).exists():
+            raise ValidationError(
+                _("„%(name)s“ gibt es schon, womöglich anders geschrieben (groß/klein)."),
+                code="unique",
+                params={"name": name},
+            )
+        return name
+
+
+class ArticleAdminForm(SluggedAdminForm):
+    """The article form. It needs the user and the workflow step the button asked for.
+
+    The status is never a form field: it changes only through `articles.workflow`, when
+    the admin takes the step named by the pressed button after saving the content. The
+    form checks that step against the content as typed, so a refused step saves nothing.
+    It also carries the version the user started from, so a save over someone else's
+    newer save is refused (optimistic locking; the model enforces it on the write).
+    """
+
+    slug_source = "headline"
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    workflow_comment = forms.CharField(
+        label=_("Kommentar zum Arbeitsschritt"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Beim Zurückgeben Pflicht: Was fehlt noch? Die Autorin oder der Autor "
+                    "sieht den Kommentar im Artikel."),
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "kicker", "headline", "teaser", "body", "lead_image", "topics", "cities",
+            "people", "organisations", "related", "published_at", "slug", "authors",
+        ]
+        field_classes = {"topics": CommaSeparatedTagField, "cities": CommaSeparatedTagField}
+        widgets = {
+            "topics": TagSuggestInput("admin:articles_topic_suggest"),
+            "cities": TagSuggestInput("admin:articles_city_suggest"),
+        }
+
+    def __init__(self, *args, user, transition=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.transition = transition or None
+        self.conflict = None
+        self.fields["edit_version"].initial = self.instance.version
+        if "published_at" in self.fields and not workflow.can_publish(user):
+            # The publication time is part of publishing, which is the editors' step.
+            self.fields["published_at"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_version()
+        if self.transition:
+            self._check_step(cleaned)
+        return cleaned
+
+    def _check_version(self):
+        if self.instance.pk is None:
+            return
+        started_from = self.cleaned_data.get("edit_version")
+        current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+        current = current.first()
+        if started_from == current:
+            return
+        self.conflict = revisions.changes_since(self.instance, started_from)
+        # The next save starts from the current version, once the user has merged by hand.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("edit_version")] = current
+        raise ValidationError(
+            _("Während Sie den Artikel bearbeitet haben, hat %(who)s ihn gespeichert. Ihre "
+              "Eingaben sind unten erhalten; was die andere Person geändert hat, steht "
+              "darüber. Bitte übernehmen Sie, was davon bleiben soll, und speichern Sie "
+              "erneut."),
+            code="edit_conflict",
+            params={"who": self.conflict.who or _("jemand anderes")},
+        )
+
+    def _check_step(self, cleaned):
+        content = {
+            "headline": cleaned.get("headline", ""),
+            "teaser": cleaned.get("teaser", ""),
+            "body": cleaned.get("body", ""),
+            "lead_image": cleaned.get("lead_image"),
+            "topics": cleaned.get("topics") or [],
+            "cities": cleaned.get("cities") or [],
+        }
+        try:
+            workflow.check(
+                self.instance, self.transition, self.user, content=content,
+                publish_at=cleaned.get("published_at"),
+                comment=cleaned.get("workflow_comment", ""),
+            )
+        except PermissionDenied as refusal:
+            raise ValidationError(str(refusal), code="permission_denied") from refusal

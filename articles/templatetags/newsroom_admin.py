@@ -1,0 +1,10 @@
+from django import template
+
+from articles.overview import editorial_overview as overview_for
+
+register = template.Library()
+
+
+@register.simple_tag
+def editorial_overview(user):
+    return overview_for(user)
