@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagField
 
 from articles import revisions, workflow
-from articles.models import Article
+from articles.models import Article, Image, ImageCredit
 from articles.models.tags import normalise_tag_name, tag_key
 from articles.slugs import german_slugify
 from articles.widgets import SlugInput, TagSuggestInput
@@ -154,3 +154,48 @@ class ArticleAdminForm(SluggedAdminForm):
             )
         except PermissionDenied as refusal:
             raise ValidationError(str(refusal), code="permission_denied") from refusal
+
+
+class ImageAdminForm(forms.ModelForm):
+    """An image with its credit: pick a known credit, or type a new one right here.
+
+    Typing the photographer's name is what a journalist does with a fresh upload; a
+    matching credit is reused, so one credit keeps serving many images.
+    """
+
+    credit_creator = forms.CharField(
+        label=_("Urheber/in (neuer Bildnachweis)"), required=False, max_length=200,
+        help_text=_("Nur ausfüllen, wenn oben kein vorhandener Bildnachweis gewählt ist."),
+    )
+    credit_rights_holder = forms.CharField(
+        label=_("Rechteinhaber/Agentur"), required=False, max_length=200
+    )
+    credit_licence = forms.CharField(
+        label=_("Lizenz"), required=False, max_length=100, initial="Alle Rechte vorbehalten"
+    )
+
+    class Meta:
+        model = Image
+        fields = ["file", "title", "alt_text", "decorative", "caption", "credit", "focal_x",
+                  "focal_y"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("credit") and cleaned.get("credit_creator", "").strip():
+            raise ValidationError(
+                _("Bitte entweder einen vorhandenen Bildnachweis wählen oder einen neuen "
+                  "eintragen, nicht beides."),
+                code="two_credits",
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        creator = self.cleaned_data.get("credit_creator", "").strip()
+        if creator and not self.cleaned_data.get("credit"):
+            self.instance.credit, _created = ImageCredit.objects.get_or_create(
+                creator=creator,
+                rights_holder=self.cleaned_data.get("credit_rights_holder", "").strip(),
+                licence=self.cleaned_data.get("credit_licence", "").strip()
+                or "Alle Rechte vorbehalten",
+            )
+        return super().save(commit)

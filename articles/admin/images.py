@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from articles.forms import ImageAdminForm
 from articles.models import Image, ImageCredit
 
 from .common import URL_FIELD_OVERRIDES
@@ -37,6 +38,7 @@ class ImageCreditAdmin(admin.ModelAdmin):
 
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
+    form = ImageAdminForm
     list_display = ["thumbnail", "title", "credit", "alt_text", "decorative", "uploaded_at"]
     list_display_links = ["thumbnail", "title"]
     list_filter = ["decorative"]
@@ -46,7 +48,12 @@ class ImageAdmin(admin.ModelAdmin):
     date_hierarchy = "uploaded_at"
     fieldsets = [
         (None, {"fields": ["file", "title"]}),
-        (_("Beschreibung"), {"fields": ["alt_text", "decorative", "caption", "credit"]}),
+        (_("Beschreibung"), {"fields": ["alt_text", "decorative", "caption"]}),
+        (
+            _("Bildnachweis"),
+            {"fields": ["credit", "credit_creator", "credit_rights_holder", "credit_licence"]},
+        ),
+        (_("Ausschnitt"), {"fields": ["focal_x", "focal_y"], "classes": ["collapse"]}),
     ]
 
     @admin.display(description=_("Vorschau"))
