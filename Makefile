@@ -1,5 +1,6 @@
 # Two commands do all the set-up: `make run` (the site with the demo newsroom) and
-# `make test` (the whole test suite). Both need only Python 3.11+ and make.
+# `make test` (the whole test suite). Both need only Python 3.11+ and make; `make test` also
+# needs npm, for axe-core in the accessibility tests.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -10,7 +11,7 @@ PORT ?= 8000
 # The suite runs in parallel on every core; `make test PYTEST_WORKERS=0` runs it serially.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test lint install demo clean
+.PHONY: run test lint install demo clean bench loadtest
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,12 +33,35 @@ demo: install .env
 run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install
+# axe-core, exactly as package-lock.json pins it; reinstalled when the lock changes.
+node_modules/axe-core/axe.min.js: package-lock.json
+	npm ci --silent
+	touch $@
+
+test: install node_modules/axe-core/axe.min.js
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
 	NEWSROOM_ENV=development $(PY) manage.py makemigrations --check --dry-run
 
+# The benchmark (bench/README.md): a generated newsroom in PostgreSQL, gunicorn and wrk.
+# `make bench ARTICLES=2000` for a quick run; BENCH_ARGS passes more options to bench.run.
+ARTICLES ?= 100000
+
+$(BIN)/.bench-installed: $(BIN)/.installed
+	$(PY) -m pip install --quiet -e ".[bench]"
+	touch $@
+
+bench: $(BIN)/.bench-installed
+	@command -v wrk >/dev/null || { echo "Installing Debian's wrk ..."; apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(PY) -m bench.run --articles $(ARTICLES) $(BENCH_ARGS)
+
+# Load and faults (loadtest/README.md): wrk on gunicorn while PostgreSQL restarts and Redis
+# stops, both local; run as root. Not a test. LOADTEST_ARGS passes options to loadtest.faults.
+loadtest: $(BIN)/.bench-installed
+	$(PY) -m loadtest.faults $(LOADTEST_ARGS)
+
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles
+	rm -rf $(VENV) node_modules db.sqlite3 media staticfiles

@@ -6,3 +6,11 @@ class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Redaktion")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from articles import cache, groups
+
+        cache.connect_invalidation()
+        post_migrate.connect(groups.update_groups_after_migrate, sender=self)

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from articles import search
 from articles.models import Article, City, Organisation, Person, Topic
 
 QUERY_MAX_LENGTH = 200
@@ -61,7 +62,12 @@ class ArticleFilter(django_filters.FilterSet):
         fields = []
 
     def filter_text(self, queryset, name, value):
-        return queryset.containing(value) if value.strip() else queryset
+        return search.search(queryset, value) if value.strip() else queryset
+
+    @property
+    def search_text(self):
+        """The search words, when the visitor searched; for snippets and the page title."""
+        return self.form.cleaned_data.get("q", "").strip() if self.is_valid() else ""
 
     @property
     def qs(self):

@@ -22,7 +22,16 @@ _cleaner = nh3.Cleaner(
 )
 
 
+# Broken nesting ("<h2><h2>") can serialise into markup that parses differently once
+# more; cleaning until nothing changes makes stored bodies stable under re-saving.
+MAX_PASSES = 4
+
+
 def clean_html(html):
     """Return `html` reduced to the allowlist; an editor's empty paragraph becomes ""."""
-    cleaned = _cleaner.clean(html or "").strip()
+    cleaned = (html or "").strip()
+    for _ in range(MAX_PASSES):
+        previous, cleaned = cleaned, _cleaner.clean(cleaned).strip()
+        if cleaned == previous:
+            break
     return "" if cleaned in ("<p></p>", "<p><br></p>") else cleaned

@@ -1,6 +1,11 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from articles import views
+from articles.archive import MonthConverter, YearConverter
+from articles.feeds import ArticleFeed
+
+register_converter(YearConverter, "year")
+register_converter(MonthConverter, "month")
 
 app_name = "articles"
 
@@ -14,4 +19,31 @@ urlpatterns = [
     path("kommune/<slug:slug>/", views.CityView.as_view(), name="city"),
     path("person/<slug:slug>/", views.PersonView.as_view(), name="person"),
     path("organisation/<slug:slug>/", views.OrganisationView.as_view(), name="organisation"),
+    path("feeds/rss/", ArticleFeed("rss"), name="feed_rss"),
+    path("feeds/atom/", ArticleFeed("atom"), name="feed_atom"),
+    path("thema/<slug:slug>/rss/", ArticleFeed("rss", "topic"), name="topic_feed_rss"),
+    path("thema/<slug:slug>/atom/", ArticleFeed("atom", "topic"), name="topic_feed_atom"),
+    path("kommune/<slug:slug>/rss/", ArticleFeed("rss", "city"), name="city_feed_rss"),
+    path("kommune/<slug:slug>/atom/", ArticleFeed("atom", "city"), name="city_feed_atom"),
+    path("person/<slug:slug>/rss/", ArticleFeed("rss", "person"), name="person_feed_rss"),
+    path("person/<slug:slug>/atom/", ArticleFeed("atom", "person"), name="person_feed_atom"),
+    path(
+        "organisation/<slug:slug>/rss/",
+        ArticleFeed("rss", "organisation"),
+        name="organisation_feed_rss",
+    ),
+    path(
+        "organisation/<slug:slug>/atom/",
+        ArticleFeed("atom", "organisation"),
+        name="organisation_feed_atom",
+    ),
+    path("archiv/", views.archive_index, name="archive"),
+    path("archiv/<year:year>/", views.archive_index, name="archive_year"),
+    path(
+        "archiv/<year:year>/<month:month>/",
+        views.ArchiveMonthView.as_view(),
+        name="archive_month",
+    ),
+    path("barrierefreiheit/", views.accessibility, name="accessibility"),
+    path("bildnachweise/", views.image_credits, name="credits"),
 ]

@@ -1,14 +1,18 @@
 """Public pages. Query logic lives in the model querysets; views only pick and render."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
-from articles import previews
+from articles import archive, credits, previews, search
+from articles.feedback import FeedbackForm
 from articles.filters import ArticleFilter
 from articles.models import (
     Affiliation,
@@ -98,7 +102,12 @@ class ArticleListView(ListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset, **kwargs)
+        context = super().get_context_data(filter=self.filterset, **kwargs)
+        if self.filterset.search_text:
+            context["articles"] = search.add_snippets(
+                list(context["articles"]), self.filterset.search_text
+            )
+        return context
 
 
 class SubjectView(ListView):
@@ -145,3 +154,58 @@ class OrganisationView(SubjectView):
         Prefetch("affiliations", queryset=Affiliation.objects.current().select_related("person"))
     )
     subject_kind = "organisation"
+
+
+def archive_index(request, year=None):
+    """Every year and month with its number of articles; a year's page shows that year."""
+    articles = Article.objects.published()
+    if year is not None:
+        articles = archive.in_span(articles, year)
+    years = archive.by_year(archive.month_counts(articles))
+    if year is not None and not years:
+        raise Http404(_("Aus diesem Jahr gibt es keine Meldungen."))
+    return render(request, "articles/archive.html", {"years": years, "year": year})
+
+
+class ArchiveMonthView(ListView):
+    """One month's articles, newest first, with links to the months before and after."""
+
+    template_name = "articles/archive_month.html"
+    paginate_by = LIST_PAGE_SIZE
+    context_object_name = "articles"
+    allow_empty = False  # a month without articles has no page
+
+    def get_queryset(self):
+        year, month = self.kwargs["year"], self.kwargs["month"]
+        return archive.in_span(Article.objects.published(), year, month).for_lists()
+
+    def get_context_data(self, **kwargs):
+        year, month = self.kwargs["year"], self.kwargs["month"]
+        older, newer = archive.neighbours(
+            archive.month_counts(Article.objects.published()), year, month
+        )
+        return super().get_context_data(
+            month=archive.Month(year, month), older=older, newer=newer, **kwargs
+        )
+
+
+def accessibility(request):
+    """The accessibility statement BITV 2.0 asks for, with its form to report barriers."""
+    form = FeedbackForm(request.POST if request.method == "POST" else None)
+    if form.is_valid() and form.send():
+        messages.success(
+            request,
+            _("Vielen Dank für Ihre Nachricht! Die Redaktion hat sie erhalten."),
+        )
+        # Back to the form's section: a reload cannot send the message twice.
+        return redirect(reverse("articles:accessibility") + "#rueckmeldung")
+    return render(
+        request,
+        "pages/accessibility.html",
+        {"form": form, "editors_email": settings.NEWSROOM_EDITORS_EMAIL},
+    )
+
+
+def image_credits(request):
+    """Bildnachweise: who made each picture the site shows, and where it shows."""
+    return render(request, "articles/credits.html", {"groups": credits.credit_groups()})

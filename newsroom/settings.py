@@ -8,7 +8,9 @@
 - `test` (what the test suite sets): DEBUG off like production, but plain HTTP.
 """
 
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -79,22 +81,35 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "taggit",
     "django_filters",
     "django_prose_editor",
+    "axes",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.security.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
+    # Before sessions: a cached page for an anonymous visitor needs nothing below.
+    "articles.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it answers locked-out logins.
+    "axes.middleware.AxesMiddleware",
 ]
+
+if PRODUCTION:
+    # Static files straight from the app server: hashed names, compressed, cached forever.
+    # (Development and tests serve them through django.contrib.staticfiles.)
+    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
@@ -123,9 +138,48 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The shared cache: Redis when REDIS_URL is set (pages, sessions), else local memory.
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            # Short timeouts: a Redis that does not answer must not hold up a page.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The page cache for anonymous visitors (articles/cache.py).
+NEWSROOM_PAGE_CACHE = env.bool("NEWSROOM_PAGE_CACHE", default=True)
+NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
+# How long a CDN or proxy in front may keep a public page (Cache-Control max-age).
+NEWSROOM_PUBLIC_MAX_AGE = env.int("NEWSROOM_PUBLIC_MAX_AGE", default=60)
+NEWSROOM_PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/vorschau/", "/healthz", "/readyz")
+
+AUTHENTICATION_BACKENDS = [
+    # Counts failed logins and refuses them once an account is locked (django-axes).
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Locked after 5 failures of one account from one address, for 15 minutes; editors see
+# the attempts in the admin and can lift a lock by deleting it.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -140,8 +194,59 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        # Production serves `collectstatic`'s hashed, compressed copies; elsewhere the
+        # files are served as they are, so no collectstatic is needed to develop or test.
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage",
+    },
+}
+
+# Uploads stay in MEDIA_ROOT, or go to S3-compatible object storage, which every app
+# server shares, when a bucket and its endpoint are named. The credentials are read from
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or boto3's other sources).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="")
+if bool(AWS_STORAGE_BUCKET_NAME) != bool(AWS_S3_ENDPOINT_URL):
+    raise ImproperlyConfigured(
+        "Set both AWS_STORAGE_BUCKET_NAME and AWS_S3_ENDPOINT_URL to store uploads in object "
+        "storage, or neither to store them in MEDIA_ROOT."
+    )
+if AWS_STORAGE_BUCKET_NAME:
+    # Files are linked at the CDN's domain when there is one, else path-style at the
+    # endpoint, which every S3-compatible service answers.
+    AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default="")
+    _endpoint = urlsplit(AWS_S3_ENDPOINT_URL)
+    _media_protocol = "https:" if AWS_S3_CUSTOM_DOMAIN else f"{_endpoint.scheme}:"
+    _media_domain = AWS_S3_CUSTOM_DOMAIN or (
+        f"{_endpoint.netloc}{_endpoint.path.rstrip('/')}/{AWS_STORAGE_BUCKET_NAME}"
+    )
+    STORAGES["default"] = {
+        "BACKEND": "newsroom.storage.ObjectStorage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": AWS_S3_ENDPOINT_URL,
+            "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default=None),
+            "custom_domain": _media_domain,
+            "url_protocol": _media_protocol,
+            # Public files at plain URLs: signed ones would expire inside cached pages.
+            "querystring_auth": False,
+        },
+    }
+    MEDIA_URL = f"{_media_protocol}//{_media_domain}/"
+# Without a web server in front, the app servers serve local media (newsroom/media.py).
+NEWSROOM_SERVE_MEDIA = not AWS_STORAGE_BUCKET_NAME and env.bool(
+    "NEWSROOM_SERVE_MEDIA", default=True
+)
+if NEWSROOM_SERVE_MEDIA:
+    # Files are not pages: the page cache has nothing to add to them.
+    NEWSROOM_PAGE_CACHE_EXCLUDED_PATHS += (MEDIA_URL,)
 
 LOGIN_URL = "admin:login"
 
@@ -160,3 +265,21 @@ LOGGING = {
 
 # How long a share link for an unpublished article works, in seconds (default 7 days).
 NEWSROOM_PREVIEW_LINK_MAX_AGE = env.int("NEWSROOM_PREVIEW_LINK_MAX_AGE", default=7 * 24 * 3600)
+
+# Mail: readers' feedback (the accessibility statement's form) goes to the editors.
+# Development prints mails on the console and tests keep them in memory; production sends
+# through SMTP as configured here.
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default={
+        "development": "django.core.mail.backends.console.EmailBackend",
+        "test": "django.core.mail.backends.locmem.EmailBackend",
+    }.get(NEWSROOM_ENV, "django.core.mail.backends.smtp.EmailBackend"),
+)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+NEWSROOM_EDITORS_EMAIL = env.str("NEWSROOM_EDITORS_EMAIL", default="redaktion@example.org")

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -20,6 +21,14 @@ _counter = itertools.count(1)
 def fast_password_hashing(settings):
     # The default hasher is slow on purpose; tests log in many times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Cached pages must not outlive the test whose database rolled back.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -100,11 +109,20 @@ def jpeg_bytes(width=64, height=48, color=(30, 90, 150)):
 
 @pytest.fixture
 def make_image(db):
-    """Create an Image with a real JPEG file; alt text, caption and credit as given."""
+    """Create an Image with a real JPEG file (or the image file `content`); alt text,
+    caption and credit as given."""
 
-    def make(**fields):
+    def make(content=None, **fields):
         fields.setdefault("title", "Testbild")
-        upload = SimpleUploadedFile("foto.jpg", jpeg_bytes(), content_type="image/jpeg")
+        upload = SimpleUploadedFile("foto.jpg", content or jpeg_bytes(), content_type="image/jpeg")
         return Image.objects.create(file=upload, **fields)
 
     return make
+
+
+def admin_login(client, username, password):
+    """Log in through the admin's login form, as a person would (and as throttling sees)."""
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": username, "password": password}
+    )
+    return response.status_code == 302 and response["Location"] == "/admin/"

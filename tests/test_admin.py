@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import images
 from articles.models import (
     Affiliation,
     Article,
@@ -155,7 +156,7 @@ def test_changelist_shows_columns_with_escaped_thumbnail(editor_client, make_art
     page = editor_client.get(reverse("admin:articles_article_changelist")).content.decode()
 
     assert "Kaiserslautern" in page
-    assert f'src="{image.file.url}"' in page
+    assert f'src="{images.rendition_url(image)}"' in page
     assert 'alt="Ilona Benz &quot;&lt;b&gt;&quot;"' in page
 
 
@@ -383,3 +384,43 @@ def test_journalist_uses_autocompletes(journalist_client, make_article, make_ima
 
     assert response.status_code == 200
     assert len(response.json()["results"]) == 1
+
+
+def test_image_metadata_endpoint_reads_the_photographer(journalist_client, client):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image as PillowImage
+
+    exif = PillowImage.Exif()
+    exif[0x013B] = "Thomas Kierok"
+    exif[0x8298] = "(c) 2025 Stadt Kaiserslautern"  # EXIF text is ASCII
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", (40, 30)).save(buffer, "JPEG", exif=exif)
+    url = reverse("admin:articles_image_metadata")
+
+    def upload():
+        return {"file": SimpleUploadedFile("foto.jpg", buffer.getvalue(), "image/jpeg")}
+
+    answer = journalist_client.post(url, upload()).json()
+    assert answer["creator"] == "Thomas Kierok"
+    assert answer["rights_holder"] == "Stadt Kaiserslautern"
+    assert client.post(url, upload()).status_code == 302  # to the login page
+    assert journalist_client.get(url).status_code == 405
+
+
+def test_image_form_makes_or_reuses_a_typed_credit(journalist_client):
+    from tests.conftest import jpeg_bytes
+
+    def add(title):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return journalist_client.post(reverse("admin:articles_image_add"), {
+            "file": SimpleUploadedFile("foto.jpg", jpeg_bytes(), "image/jpeg"),
+            "title": title, "alt_text": "Ein Rathaus", "credit_creator": "Thomas Kierok",
+            "credit_licence": "Alle Rechte vorbehalten",
+        })
+
+    assert add("Erstes").status_code == 302
+    assert add("Zweites").status_code == 302
+    assert ImageCredit.objects.get().images.count() == 2

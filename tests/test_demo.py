@@ -14,6 +14,7 @@ from PIL import Image as PILImage
 
 from articles.models import Affiliation, Article, City, Organisation, Placement, Teaser
 from articles.models.teasers import placement_teasers
+from tests.conftest import admin_login
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,9 @@ def test_loading_twice_adds_no_rows_and_no_files(media_root):
     second = run("load_demo")
     assert row_counts() == counts
     assert files_under(media_root) == files
-    assert len(files) == 1
+    # One picture: its original and its renditions (four widths, two crops, two formats).
+    assert counts["articles.Rendition"] == 12
+    assert len(files) == 1 + 12
     assert counts["articles.Article"] == 16
     assert "16 Artikel (davon 16 neu)" in first
     assert "16 Artikel (davon 0 neu)" in second
@@ -265,8 +268,8 @@ def test_demo_users_take_passwords_from_the_environment(client, no_password_vari
     assert journalist.get_full_name() == "Jonas Weber"
     assert editor.has_perm("articles.publish_article")
     assert not journalist.has_perm("articles.publish_article")
-    assert client.login(username="chefredaktion", password="Blauer-Kran-2025")
-    assert client.login(username="redaktion", password="Gruene-Welle-2025")
+    assert admin_login(client, "chefredaktion", "Blauer-Kran-2025")
+    assert admin_login(client, "redaktion", "Gruene-Welle-2025")
     assert "http://127.0.0.1:8000/admin/" in output
     assert printed_passwords(output) == {
         "chefredaktion": "Blauer-Kran-2025", "redaktion": "Gruene-Welle-2025",
@@ -282,12 +285,12 @@ def test_generated_passwords_are_printed_once_and_kept(client, no_password_varia
     assert "Passwort unverändert" in rerun
     assert User.objects.count() == 2
     for username, password in passwords.items():
-        assert client.login(username=username, password=password)
+        assert admin_login(client, username, password)
 
     no_password_variables.setenv("DEMO_JOURNALIST_PASSWORD", "Gruene-Welle-2025")
     assert printed_passwords(run("create_demo_users")) == {"redaktion": "Gruene-Welle-2025"}
-    assert client.login(username="redaktion", password="Gruene-Welle-2025")
-    assert client.login(username="chefredaktion", password=passwords["chefredaktion"])
+    assert admin_login(client, "redaktion", "Gruene-Welle-2025")
+    assert admin_login(client, "chefredaktion", passwords["chefredaktion"])
 
 
 def test_an_existing_user_keeps_the_password_and_gets_the_demo_role(client, no_password_variables):
@@ -297,7 +300,7 @@ def test_an_existing_user_keeps_the_password_and_gets_the_demo_role(client, no_p
     user.refresh_from_db()
     assert list(user.groups.values_list("name", flat=True)) == ["Redaktion"]
     assert user.is_staff
-    assert client.login(username="redaktion", password="Alter-Zugang-2024")
+    assert admin_login(client, "redaktion", "Alter-Zugang-2024")
 
 
 def test_a_weak_password_from_the_environment_is_refused(no_password_variables):

@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.views.defaults import server_error
 from pytest_django.asserts import assertContains, assertNotContains
 
+from articles.images import picture
 from articles.models import Affiliation, City, ImageCredit, Organisation, Person
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -83,10 +84,15 @@ def test_article_page_shows_byline_figure_credit_and_subject_links(
     # Authors carry no order of their own; either way round is a correct byline.
     assert re.search(r"Von\s+(Jana Muster und Erik Muster|Erik Muster und Jana Muster)",
                      response.content.decode())
+    # The renditions as <picture>: the 64 pixels wide original is never scaled up.
+    renditions = picture(image)
+    sizes = "(max-width: 44rem) 100vw, 44rem"
     assertContains(
         response,
-        f'<figure class="figure"><img src="{image.file.url}" width="64" height="48" '
-        'alt="Ilona Benz vor dem Rathaus"><figcaption>'
+        '<figure class="figure"><picture>'
+        f'<source type="image/webp" srcset="{renditions.srcsets["webp"]}" sizes="{sizes}">'
+        f'<img src="{renditions.src}" srcset="{renditions.srcsets["jpeg"]}" sizes="{sizes}" '
+        'width="64" height="48" alt="Ilona Benz vor dem Rathaus"></picture><figcaption>'
         '<span class="figure__caption">Die neue Geschäftsführerin der KL.digital, Ilona Benz.'
         '</span><span class="figure__credit">(Bildquelle: Thomas Kierok)</span>'
         "</figcaption></figure>",
@@ -140,7 +146,7 @@ def test_pagination_keeps_the_filter(client, make_article):
     assertContains(first, 'href="?topic=smart-city&amp;page=2" rel="next"')
     assertContains(first, "Seite 1 von 2")
     assertContains(second, 'href="?topic=smart-city" rel="prev"')
-    assertContains(second, "<title>Alle Meldungen – Seite 2 – Kommune digital</title>",
+    assertContains(second, "<title>Meldungen: Smart City – Seite 2 – Kommune digital</title>",
                    html=True)
 
 

@@ -148,6 +148,14 @@ class ArticleAdmin(ArticleHistoryAdminMixin, admin.ModelAdmin):
             "preview_url": reverse("articles:preview", args=[article.pk]),
         }
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The body editor's import map is an inline script: it runs under our Content
+        # Security Policy only with this request's nonce.
+        media = context.get("media")
+        if hasattr(media, "with_nonce"):
+            context["media"] = media.with_nonce(str(request.csp_nonce))
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance

@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.http import JsonResponse
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
+from articles import images
 from articles.forms import ImageAdminForm
 from articles.models import Image, ImageCredit
 
@@ -21,7 +25,8 @@ def thumbnail(image):
         width, height = max(1, round(image.width * scale)), max(1, round(image.height * scale))
     return format_html(
         '<img src="{}" alt="{}" width="{}" height="{}" loading="lazy" class="thumbnail">',
-        image.file.url,
+        # The smallest stored rendition, not the original of perhaps 40 megapixels.
+        images.rendition_url(image),
         image.alt,
         width,
         height,
@@ -55,6 +60,23 @@ class ImageAdmin(admin.ModelAdmin):
         ),
         (_("Ausschnitt"), {"fields": ["focal_x", "focal_y"], "classes": ["collapse"]}),
     ]
+
+    class Media:
+        js = ["articles/admin/credit-prefill.js"]
+
+    def get_urls(self):
+        metadata = path(
+            "metadaten/", self.admin_site.admin_view(require_POST(self.metadata_view)),
+            name="articles_image_metadata",
+        )
+        return [metadata, *super().get_urls()]
+
+    def metadata_view(self, request):
+        """Who an upload's EXIF/IPTC names, read before saving strips it: the form's
+        script fills the credit fields with it, for the journalist to confirm."""
+        if not self.has_add_permission(request) or "file" not in request.FILES:
+            return JsonResponse({"error": "forbidden"}, status=403)
+        return JsonResponse(images.read_credit_metadata(request.FILES["file"]))
 
     @admin.display(description=_("Vorschau"))
     def thumbnail(self, obj):

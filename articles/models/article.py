@@ -210,6 +210,7 @@ class Article(models.Model):
             self.version = 1
             super().save(*args, **kwargs)
             self._loaded_slug = self.slug
+            self._refresh_search_index()
             return
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
@@ -224,6 +225,7 @@ class Article(models.Model):
             self.version += 1
             super().save(*args, **kwargs)
             self._remember_old_slug()
+            self._refresh_search_index()
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
@@ -233,6 +235,11 @@ class Article(models.Model):
         instance = super().from_db(db, field_names, values)
         instance._loaded_slug = instance.__dict__.get("slug")
         return instance
+
+    def _refresh_search_index(self):
+        from articles import search
+
+        search.index(Article.objects.filter(pk=self.pk))
 
     def _slugs_of_other_articles_old_urls(self):
         from .history import ArticleRedirect

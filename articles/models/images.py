@@ -97,12 +97,38 @@ class Image(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # Every way in (admin, load_demo, imports) stores a clean original and renditions.
+        from articles.images import processing
+
+        with processing(self, update_fields=kwargs.get("update_fields")):
+            super().save(*args, **kwargs)
+
     def clean(self):
+        errors = {}
         if not self.decorative and not self.alt_text.strip():
-            raise ValidationError(
-                {"alt_text": _("Bitte einen Alternativtext angeben oder das Bild als rein "
-                               "dekorativ kennzeichnen.")}
-            )
+            errors["alt_text"] = _("Bitte einen Alternativtext angeben oder das Bild als rein "
+                                   "dekorativ kennzeichnen.")
+        if self.file and not self.file._committed:
+            # A new upload: refused here, it reaches the form instead of failing in save().
+            from articles.images import validate_upload
+
+            try:
+                validate_upload(self.file)
+            except ValidationError as error:
+                errors["file"] = error
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        # Remembers file and focal point as stored: save() remakes renditions only when
+        # either changed.
+        from articles.images import remember_stored
+
+        instance = super().from_db(db, field_names, values)
+        remember_stored(instance)
+        return instance
 
     @property
     def alt(self):

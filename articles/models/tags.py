@@ -144,4 +144,6 @@ def tag_field(through, verbose_name, help_text):
         help_text=help_text,
         manager=CaseInsensitiveTagManager,
         related_name="articles",
+        # Alphabetical everywhere (pages, feeds, revisions), whatever order they were added in.
+        ordering=["name"],
     )

@@ -41,17 +41,28 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """Open a fresh browser context (own cookies) on the live server; closed after the test."""
-    contexts = []
+    """Open a fresh browser context (own cookies) on the live server; closed after the test.
 
-    def open_page(width=1280, height=900):
+    Every page is watched for Content Security Policy violations: the test fails if our
+    own pages break the policy they are served with.
+    """
+    contexts = []
+    violations = []
+
+    def open_page(width=1280, height=900, **options):
+        """`options` go to Playwright's new_context(), e.g. bypass_csp=True."""
         context = browser.new_context(
-            base_url=live_server.url, locale="de-DE", viewport={"width": width, "height": height}
+            base_url=live_server.url, locale="de-DE", viewport={"width": width, "height": height},
+            **options,
         )
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", lambda message: violations.append(message.text)
+                if "Content Security Policy" in message.text else None)
+        return page
 
     yield open_page
     for context in contexts:
         context.close()
+    assert not violations, violations

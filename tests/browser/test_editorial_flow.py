@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group, User
 from PIL import Image as PillowImage
+from playwright.sync_api import expect
 
 from articles.models import Article, Status
 
@@ -28,8 +29,11 @@ def staff(transactional_db):
 
 @pytest.fixture
 def photo(tmp_path):
+    """A camera photo whose EXIF names its photographer, as agency pictures do."""
     path = tmp_path / "rathaus.jpg"
-    PillowImage.new("RGB", (1200, 800), (40, 110, 160)).save(path, "JPEG")
+    exif = PillowImage.Exif()
+    exif[0x013B] = "Thomas Kierok"  # Artist
+    PillowImage.new("RGB", (1200, 800), (40, 110, 160)).save(path, "JPEG", exif=exif)
     return path
 
 
@@ -61,7 +65,8 @@ def test_article_goes_from_journalist_through_editor_to_visitors(new_page, staff
     popup.fill("#id_title", "Rathaus Jena")
     popup.fill("#id_alt_text", "Das Rathaus von Jena am Markt")
     popup.fill("#id_caption", "Das Rathaus der Stadt Jena.")
-    popup.fill("#id_credit_creator", "Thomas Kierok")
+    # The credit comes prefilled from the photo's EXIF; she only confirms it.
+    expect(popup.locator("#id_credit_creator")).to_have_value("Thomas Kierok")
     popup.click("input[name=_save]")
     popup.wait_for_event("close")
     assert journalist.input_value("#id_lead_image") != ""

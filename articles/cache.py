@@ -1,0 +1,171 @@
+"""The page cache: anonymous visitors get public pages from the cache, never stale.
+
+Every cached page is stored under the current *generation*, a number in the shared
+cache. Any change to published content (an article, a teaser, a person, a tag, a
+credit ...) raises the generation, so the next request for any page renders afresh:
+exact and immediate, with two or twenty app servers sharing one Redis. A scheduled
+article needs no save to appear: no page is kept past the next scheduled publication.
+
+Staff, previews, POSTs and requests carrying a session never touch the cache; pages
+that set a cookie are never stored. Hits answer 304 to a matching If-None-Match
+without rendering anything.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+
+GENERATION_KEY = "newsroom:pages:generation"
+CACHEABLE_STATUS = {200, 301, 410}
+COPIED_HEADERS = ("Content-Type", "Content-Language", "Location", "X-Robots-Tag", "Vary")
+
+
+def generation():
+    current = cache.get(GENERATION_KEY)
+    if current is None:
+        # Missing (a fresh or restarted cache): start anew rather than at an old number
+        # whose pages another server may still hold.
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        current = cache.get(GENERATION_KEY, 0)
+    return current
+
+
+def invalidate():
+    """Make every cached page stale; call after any change visitors could see."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # the key is gone: any new number retires the old pages
+        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def seconds_until_next_publication(current_generation):
+    """How long a page may live before a scheduled article is due (None: none is; 0: the
+    page must not be kept)."""
+    key = f"newsroom:pages:{current_generation}:next-publication"
+    due = cache.get(key)
+    if due is None:
+        from articles.models import Article, Status
+
+        try:
+            due = (
+                Article.objects.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+                .order_by("published_at")
+                .values_list("published_at", flat=True)
+                .first()
+            )
+        except (OperationalError, InterfaceError):
+            # The database is away, yet the view did without it (robots.txt): serve the
+            # page, but keep it nowhere, as nobody can tell how long it stays true.
+            return 0
+        due = due.timestamp() if due else 0
+        cache.set(key, due, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
+    return max(0, due - time.time()) if due else None
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.is_cacheable_request(request):
+            response = self.get_response(request)
+            if self.has_session(request) and "public" not in response.get("Cache-Control", ""):
+                # Logged-in pages differ per person: no proxy or CDN may keep them. (Files
+                # marked public, such as uploaded images, are the same for everyone.)
+                patch_cache_control(response, private=True, no_store=True)
+            return response
+        current_generation = generation()
+        key = self.key(request, current_generation)
+        entry = cache.get(key)
+        if entry is not None:
+            return self.respond(request, self.from_entry(entry), hit=True)
+        response = self.get_response(request)
+        if not self.is_cacheable_response(response):
+            return response
+        response["ETag"] = f'"{hashlib.md5(response.content).hexdigest()}"'
+        patch_cache_control(response, public=True, max_age=settings.NEWSROOM_PUBLIC_MAX_AGE)
+        timeout = settings.NEWSROOM_PAGE_CACHE_SECONDS
+        due = seconds_until_next_publication(current_generation)
+        if due is not None:
+            timeout = min(timeout, int(due))
+        if timeout > 0:
+            cache.set(key, self.to_entry(response), timeout)
+        return self.respond(request, response, hit=False)
+
+    @staticmethod
+    def has_session(request):
+        return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+    def is_cacheable_request(self, request):
+        return (
+            settings.NEWSROOM_PAGE_CACHE
+            and request.method in ("GET", "HEAD")
+            and not self.has_session(request)
+            and "messages" not in request.COOKIES
+            and not request.path.startswith(settings.NEWSROOM_PAGE_CACHE_EXCLUDED_PATHS)
+        )
+
+    @staticmethod
+    def is_cacheable_response(response):
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code in CACHEABLE_STATUS
+            and not response.streaming
+            and not response.cookies
+            and "private" not in cache_control
+            and "no-store" not in cache_control
+        )
+
+    @staticmethod
+    def key(request, current_generation):
+        url = hashlib.md5(request.build_absolute_uri().encode()).hexdigest()
+        return f"newsroom:page:{current_generation}:{url}"
+
+    @staticmethod
+    def to_entry(response):
+        headers = {name: response[name] for name in (*COPIED_HEADERS, "ETag", "Cache-Control")
+                   if response.has_header(name)}
+        return {"status": response.status_code, "content": response.content,
+                "headers": headers}
+
+    @staticmethod
+    def from_entry(entry):
+        response = HttpResponse(entry["content"], status=entry["status"])
+        for name, value in entry["headers"].items():
+            response[name] = value
+        return response
+
+    @staticmethod
+    def respond(request, response, *, hit):
+        response["X-Page-Cache"] = "hit" if hit else "miss"
+        return get_conditional_response(request, etag=response["ETag"], response=response)
+
+
+# Saved with every article change, but never shown to visitors on their own.
+INVISIBLE_MODELS = {"revision", "workflowevent", "editingpresence"}
+
+
+def _content_changed(sender, **kwargs):
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return  # m2m_changed announces every change twice; the "post_" half counts
+    opts = sender._meta
+    ours = opts.app_label == "articles" and opts.model_name not in INVISIBLE_MODELS
+    # Bylines show users' names; a login, which only touches last_login, changes nothing.
+    byline = opts.label == settings.AUTH_USER_MODEL and set(
+        kwargs.get("update_fields") or ()
+    ) != {"last_login"}
+    if ours or byline:
+        invalidate()
+
+
+def connect_invalidation():
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_content_changed, dispatch_uid=f"newsroom-page-cache-{signal}")

@@ -1,0 +1,124 @@
+"""RSS and Atom feeds of the newest public articles, in all and per subject."""
+
+import copy
+import mimetypes
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+
+from articles.context_processors import site
+from articles.models import Article, City, Organisation, Person, Topic
+from articles.seo import author_names, tag_names
+
+FEED_SIZE = 30
+FORMATS = {"rss": (Rss201rev2Feed, "RSS"), "atom": (Atom1Feed, "Atom")}
+# Subjects with a feed, by the keyword ArticleQuerySet.tagged() takes for them.
+SUBJECTS = {"topic": Topic, "city": City, "person": Person, "organisation": Organisation}
+
+
+def feed_title(subject=None):
+    if subject is None:
+        return settings.NEWSROOM_SITE_NAME
+    return _("%(site)s – %(kind)s: %(name)s") % {
+        "site": settings.NEWSROOM_SITE_NAME,
+        "kind": subject._meta.verbose_name,
+        "name": subject,
+    }
+
+
+def feed_url(format, subject=None):
+    if subject is None:
+        return reverse(f"articles:feed_{format}")
+    return reverse(f"articles:{subject._meta.model_name}_feed_{format}", args=[subject.slug])
+
+
+def feed_links(subject=None):
+    """What a page's <link rel="alternate"> elements announce: both formats of a feed."""
+    return [
+        {
+            "url": feed_url(format, subject),
+            "type": feed_type.content_type.split(";")[0],
+            "title": f"{feed_title(subject)} ({label})",
+        }
+        for format, (feed_type, label) in FORMATS.items()
+    ]
+
+
+class ArticleFeed(Feed):
+    """The newest public articles, or those about one subject when `subject_kind` is given.
+
+    One instance serves every request of its URL; each request works on a copy that
+    knows the request, which absolute enclosure URLs need.
+    """
+
+    def __init__(self, format="rss", subject_kind=None):
+        self.feed_type = FORMATS[format][0]
+        self.subject_kind = subject_kind
+
+    def __call__(self, request, *args, **kwargs):
+        feed = copy.copy(self)
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
+
+    def get_object(self, request, slug=None):
+        if self.subject_kind is None:
+            return None
+        return get_object_or_404(SUBJECTS[self.subject_kind], slug=slug)
+
+    def title(self, subject):
+        return feed_title(subject)
+
+    def link(self, subject):
+        return subject.get_absolute_url() if subject else reverse("articles:home")
+
+    def description(self, subject):
+        if subject is None:
+            return site(self.request)["site_tagline"]
+        return _("Die neuesten Meldungen zu %(name)s") % {"name": subject}
+
+    subtitle = description  # Atom's name for it
+
+    def items(self, subject):
+        articles = Article.objects.published()
+        if subject is not None:
+            articles = articles.tagged(**{self.subject_kind: subject})
+        return articles.for_lists().prefetch_related("authors", "topics", "cities")[:FEED_SIZE]
+
+    def item_title(self, article):
+        return article.title_with_kicker
+
+    def item_description(self, article):
+        # Readers take descriptions as HTML (Atom says so: type="html"); the teaser is text.
+        return escape(article.teaser)
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return article.updated_at
+
+    def item_author_name(self, article):
+        return get_text_list(author_names(article), _("und")) or None
+
+    def item_categories(self, article):
+        return tag_names(article)
+
+    def item_enclosures(self, article):
+        """The lead image; left out when its file cannot be read, as a feed item without
+        a picture beats a broken feed."""
+        image = article.lead_image
+        if image is None:
+            return []
+        try:
+            length = image.file.size
+        except (OSError, ValueError):
+            return []
+        mime_type = mimetypes.guess_type(image.file.name)[0] or "application/octet-stream"
+        url = self.request.build_absolute_uri(image.file.url)
+        return [Enclosure(url, str(length), mime_type)]

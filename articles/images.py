@@ -1,0 +1,458 @@
+"""Pictures as the site serves them: a clean original for every upload, and renditions.
+
+Kept apart from the models, as Wagtail keeps wagtail/images apart: the models say what is
+stored, this module says how a picture is checked, cleaned and cut to size.
+
+Every new file is decoded completely and written anew, so nothing the site stores carries
+the camera's metadata (GPS position, serial numbers, editing history) or bytes Pillow
+could not make sense of. Renditions are made once, right after the file is stored, under
+names that follow from the image's row alone: templates compute their URLs and sizes
+without a query, and no request ever waits for Pillow.
+"""
+
+import hashlib
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from io import BytesIO
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext_lazy as _
+from PIL import Image as PillowImage
+from PIL import ImageCms, ImageOps, IptcImagePlugin
+
+from articles.models import Image, Rendition
+
+# Far beyond any camera the newsroom uses, far below what exhausts a worker's memory.
+MAX_PIXELS = 40_000_000
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One rendition operation. Without a height it scales to `width` keeping the aspect
+    ratio; with one it first crops to that ratio around the focal point."""
+
+    width: int
+    height: int | None = None
+
+    @property
+    def name(self):
+        return f"fill-{self.width}x{self.height}" if self.height else f"w{self.width}"
+
+
+WIDTHS = (Spec(320), Spec(640), Spec(960), Spec(1280))
+FILLS = (Spec(320, 180), Spec(640, 360))  # 16:9 teaser thumbnails
+# Every rendition exists in each format; the last is the <img> fallback.
+FORMATS = ("webp", "jpeg")
+MIME_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg"}
+ENCODERS = {
+    "webp": ("WEBP", {"quality": 80, "method": 4}),
+    "jpeg": ("JPEG", {"quality": 82, "optimize": True, "progressive": True}),
+}
+
+
+# Uploads ----------------------------------------------------------------------------------
+
+
+def validate_upload(file):
+    """Refuse `file` with a message an editor understands unless it is a JPEG, PNG or WebP
+    image Pillow decodes completely, of at most MAX_PIXELS pixels."""
+    _decode(_read(file)).close()
+
+
+def process_upload(file):
+    """The picture in `file` re-encoded with nothing but its pixels, upright.
+
+    EXIF orientation is applied and every kind of metadata (EXIF with GPS, IPTC, XMP,
+    ICC profile, comments) left behind; colours in another profile are converted to sRGB
+    first, since dropping the profile alone would shift them. JPEG unless the picture
+    has real transparency, which PNG and WebP sources keep in their own format.
+    """
+    with _decode(_read(file)) as picture:
+        source_format = picture.format
+        upright = ImageOps.exif_transpose(picture)
+    transparent = _has_transparency(upright)
+    clean = _to_srgb(upright, "RGBA" if transparent else "RGB")
+    # Pillow's encoders copy some of `info` (comments, ICC profile) into what they write.
+    clean.info = {}
+    target = source_format if transparent else "JPEG"
+    out = BytesIO()
+    clean.save(out, target, quality=90)
+    extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[target]
+    return ContentFile(out.getvalue(), name=f"upload.{extension}")
+
+
+def read_credit_metadata(file):
+    """Who the picture's metadata names, to prefill its credit before the upload loses it.
+
+    Reads EXIF Artist and Copyright, and the IPTC By-line, Credit and Copyright Notice a
+    news agency writes. `rights_holder` is the IPTC credit line (the agency), else the
+    copyright notice without "©" and year; `copyright` is the notice as written. Values
+    not found are empty strings.
+    """
+    try:
+        with PillowImage.open(BytesIO(_read(file))) as picture:
+            exif = picture.getexif()
+            iptc = IptcImagePlugin.getiptcinfo(picture) or {}
+    except Exception:  # unreadable metadata just means there is nothing to prefill
+        return {"creator": "", "rights_holder": "", "copyright": ""}
+    creator = _text(exif.get(0x013B)) or _text(iptc.get((2, 80)))
+    notice = _text(exif.get(0x8298)) or _text(iptc.get((2, 116)))
+    credit_line = _text(iptc.get((2, 110)))
+    return {
+        "creator": creator,
+        "rights_holder": credit_line or _holder_in(notice),
+        "copyright": notice,
+    }
+
+
+def _read(file):
+    """All bytes of an upload, a stored FieldFile or any file object, from the start."""
+    if hasattr(file, "open"):
+        file.open("rb")  # rewinds an open Django file, reopens a closed one
+    elif hasattr(file, "seek"):
+        file.seek(0)
+    return file.read()
+
+
+def _decode(data):
+    too_large = ValidationError(
+        _("Das Bild ist zu groß: höchstens %(limit)d Megapixel sind erlaubt."),
+        code="too_large",
+        params={"limit": MAX_PIXELS // 1_000_000},
+    )
+    try:
+        with PillowImage.open(BytesIO(data)) as probe:
+            if probe.format not in ACCEPTED_FORMATS:
+                raise ValidationError(
+                    _("Bitte ein Bild im Format JPEG, PNG oder WebP hochladen."),
+                    code="format",
+                )
+            # The header is read, the pixels are not: refuse before decoding them.
+            if probe.width * probe.height > MAX_PIXELS:
+                raise too_large
+            probe.verify()
+        picture = PillowImage.open(BytesIO(data))
+        picture.load()
+    except ValidationError:
+        raise
+    except PillowImage.DecompressionBombError as error:
+        raise too_large from error
+    except Exception as error:  # Pillow raises many kinds of errors for damaged files
+        raise ValidationError(
+            _("Die Datei ist kein lesbares Bild oder beschädigt."), code="invalid"
+        ) from error
+    return picture
+
+
+def _has_transparency(picture):
+    """Whether any pixel is see-through; an alpha channel that is opaque throughout
+    does not count, and the picture becomes an ordinary JPEG."""
+    if not picture.has_transparency_data:
+        return False
+    return picture.convert("RGBA").getchannel("A").getextrema()[0] < 255
+
+
+def _to_srgb(picture, mode):
+    profile = picture.info.get("icc_profile")
+    if profile:
+        try:
+            return ImageCms.profileToProfile(
+                picture, BytesIO(profile), ImageCms.createProfile("sRGB"), outputMode=mode
+            )
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # a broken or unusual profile: its pixels as they are beat no picture
+    return picture.convert(mode)
+
+
+def _text(value):
+    """Readable text from an EXIF or IPTC value: bytes or str, possibly repeated."""
+    if isinstance(value, list):
+        return "; ".join(filter(None, map(_text, value)))
+    if isinstance(value, str):
+        # Pillow reads EXIF text as Latin-1; cameras and agencies mostly write UTF-8.
+        try:
+            value = value.encode("latin-1")
+        except UnicodeEncodeError:
+            return value.strip("\x00 ")
+    if isinstance(value, bytes):
+        # EXIF Copyright may hold "photographer\0editor"; the first part is the notice.
+        value = value.split(b"\x00")[0]
+        try:
+            return value.decode("utf-8").strip()
+        except UnicodeDecodeError:
+            return value.decode("latin-1").strip()
+    return ""
+
+
+_NOTICE_PREFIX = re.compile(
+    r"^\s*(?:©|\(c\)|copyright)?\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?[\s,:]*(?:©\s*)?",
+    re.IGNORECASE,
+)
+
+
+def _holder_in(notice):
+    """ "© 2024 dpa" → "dpa": the name a copyright notice is about."""
+    return _NOTICE_PREFIX.sub("", notice).strip() or notice
+
+
+# Saving -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def processing(image, update_fields=None):
+    """Wrap Image.save: a new file is cleaned before it is stored, and renditions follow
+    the file and the focal point once the row is saved."""
+    file_changed = _file_changed(image, update_fields)
+    focal_changed = _focal_changed(image, update_fields)
+    if file_changed:
+        _replace_original(image)
+    yield
+    if file_changed:
+        make_renditions(image, replace=True)
+    elif focal_changed:
+        make_renditions(image, replace=True, groups=(FILLS,))
+    remember_stored(image)
+
+
+def remember_stored(image):
+    """Note the stored file and focal point, so saving can tell what changed."""
+    image._stored = {
+        name: image.__dict__[name]
+        for name in ("file", "focal_x", "focal_y")
+        if name in image.__dict__  # deferred fields are unknown, and unchanged
+    }
+
+
+def _file_changed(image, update_fields):
+    if update_fields is not None and "file" not in update_fields:
+        return False
+    if not image.file:
+        return False
+    if image._state.adding or not image.file._committed:  # not written yet: an upload
+        return True
+    stored = getattr(image, "_stored", {})
+    return "file" in stored and str(stored["file"] or "") != image.file.name
+
+
+def _focal_changed(image, update_fields):
+    stored = getattr(image, "_stored", {})
+    return any(
+        name in stored
+        and stored[name] != getattr(image, name)
+        and (update_fields is None or name in update_fields)
+        for name in ("focal_x", "focal_y")
+    )
+
+
+def _replace_original(image):
+    """Put the clean re-encoding of image's new file in its place.
+
+    A file some code already wrote to storage before saving the row (as load_demo does)
+    still carries what the re-encoding dropped, so it goes, unless another image uses it.
+    """
+    field_file = image.file
+    written = field_file.name if field_file._committed else None
+    clean = process_upload(field_file)
+    if written:
+        field_file.close()
+    field_file.save(clean.name, clean, save=False)
+    if written and not Image.objects.filter(file=written).exclude(pk=image.pk).exists():
+        field_file.storage.delete(written)
+
+
+# Renditions -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A rendition `image` gets: `box` of the original, scaled to width × height."""
+
+    spec: Spec
+    box: tuple[int, int, int, int]
+    width: int
+    height: int
+
+
+def plan(image, specs):
+    """The renditions of `specs` (smallest first) that `image` gets, from its row alone.
+
+    Never upscales: the first spec wider than the original (or its crop) is made at the
+    original's size instead, unless one that size exists already; wider specs are skipped.
+    """
+    if not image.width or not image.height:
+        return []
+    planned = []
+    for spec in specs:
+        box = _box(image, spec)
+        box_width, box_height = box[2] - box[0], box[3] - box[1]
+        if spec.width <= box_width:
+            height = spec.height or max(1, round(spec.width * box_height / box_width))
+            planned.append(Planned(spec, box, spec.width, height))
+            continue
+        if not planned or planned[-1].width < box_width:
+            planned.append(Planned(spec, box, box_width, box_height))
+        break
+    return planned
+
+
+def _box(image, spec):
+    """The part of the original a spec uses: all of it, or the largest box of the spec's
+    ratio with the focal point as central as the edges allow."""
+    width, height = image.width, image.height
+    if spec.height is None:
+        return (0, 0, width, height)
+    box_width = max(1, min(width, round(height * spec.width / spec.height)))
+    box_height = max(1, min(height, round(box_width * spec.height / spec.width)))
+    left = _start(image.focal_x, width, box_width)
+    top = _start(image.focal_y, height, box_height)
+    return (left, top, left + box_width, top + box_height)
+
+
+def _start(focus, length, window):
+    centre = (0.5 if focus is None else focus) * length
+    return min(max(round(centre - window / 2), 0), length - window)
+
+
+def rendition_name(image_id, spec, fmt):
+    """Where a rendition is stored; the same as Rendition.file's upload_to gives."""
+    return f"renditions/{image_id}/{spec.name}.{fmt}"
+
+
+def _storage():
+    return Rendition._meta.get_field("file").storage
+
+
+def _version(image):
+    """Changes with the file and the focal point, so caches never serve an old rendition
+    stored under the same name."""
+    key = f"{image.file.name}|{image.focal_x}|{image.focal_y}"
+    return hashlib.blake2s(key.encode(), digest_size=4).hexdigest()
+
+
+@dataclass(frozen=True)
+class Picture:
+    """What a <picture> needs: a srcset per format, the fallback src and its size."""
+
+    srcsets: dict
+    src: str
+    width: int
+    height: int
+
+    @property
+    def sources(self):
+        """(MIME type, srcset) of each format the browser may prefer over the fallback."""
+        return [(MIME_TYPES[fmt], self.srcsets[fmt]) for fmt in FORMATS[:-1]]
+
+    @property
+    def fallback_srcset(self):
+        return self.srcsets[FORMATS[-1]]
+
+
+def picture(image, *, crop=False):
+    """The renditions of `image` for a template, computed without a query; None if the
+    image has no file. `crop` selects the 16:9 teaser crops instead of the full picture."""
+    planned = plan(image, FILLS if crop else WIDTHS)
+    if not planned:
+        return None
+    storage, version = _storage(), _version(image)
+
+    def url(rendition, fmt):
+        return f"{storage.url(rendition_name(image.pk, rendition.spec, fmt))}?v={version}"
+
+    srcsets = {
+        fmt: ", ".join(f"{url(r, fmt)} {r.width}w" for r in planned) for fmt in FORMATS
+    }
+    largest = planned[-1]
+    return Picture(srcsets, url(largest, FORMATS[-1]), largest.width, largest.height)
+
+
+def rendition_url(image, spec=WIDTHS[0], fmt="jpeg"):
+    """The URL of one rendition of `image` (the capped one where `spec` is wider than the
+    picture), e.g. for the admin's thumbnails; None if there is none."""
+    group = FILLS if spec.height else WIDTHS
+    planned = [r for r in plan(image, group) if r.spec.width <= spec.width]
+    if not planned:
+        return None
+    name = rendition_name(image.pk, planned[-1].spec, fmt)
+    return f"{_storage().url(name)}?v={_version(image)}"
+
+
+def make_renditions(image, *, replace=False, groups=(WIDTHS, FILLS)):
+    """Store the planned renditions of `image` in every format; return how many were made.
+
+    Without `replace` only missing ones are made, so running again changes nothing; with
+    it, all of `groups` are made anew (after a new file or focal point). Renditions no
+    longer planned, say after a smaller file, are removed.
+    """
+    storage = _storage()
+    wanted = {
+        (planned.spec.name, fmt): planned
+        for group in groups
+        for planned in plan(image, group)
+        for fmt in FORMATS
+    }
+    names = {spec.name for group in groups for spec in group}
+    stale, kept = [], set()
+    for rendition in image.renditions.filter(spec__in=names):
+        key = (rendition.spec, rendition.format)
+        if replace or key not in wanted or not storage.exists(rendition.file.name):
+            stale.append(rendition)
+        else:
+            kept.add(key)
+    for rendition in stale:
+        storage.delete(rendition.file.name)
+    Rendition.objects.filter(pk__in=[r.pk for r in stale]).delete()
+    missing = [key for key in wanted if key not in kept]
+    if not missing:
+        return 0
+    made, scaled = [], {}
+    with _open_original(image) as original:
+        for spec_name, fmt in missing:
+            planned = wanted[spec_name, fmt]
+            if spec_name not in scaled:  # once for all formats
+                scaled[spec_name] = _scale(original, planned)
+            name = rendition_name(image.pk, planned.spec, fmt)
+            # A leftover file without a row would push the new one to another name.
+            storage.delete(name)
+            storage.save(name, ContentFile(_encode(scaled[spec_name], fmt)))
+            made.append(
+                Rendition(
+                    image=image, spec=spec_name, format=fmt, file=name,
+                    width=planned.width, height=planned.height,
+                )
+            )
+    Rendition.objects.bulk_create(made)
+    return len(made)
+
+
+def _open_original(image):
+    with image.file.open("rb") as stored:
+        original = PillowImage.open(stored)
+        original.load()
+    if original.mode not in ("RGB", "RGBA"):
+        original = original.convert("RGBA" if original.has_transparency_data else "RGB")
+    return original
+
+
+def _scale(original, planned):
+    picture = original.resize(
+        (planned.width, planned.height), PillowImage.Resampling.LANCZOS, box=planned.box,
+        reducing_gap=3.0,
+    )
+    picture.info = {}  # renditions carry pixels only, whatever the original held
+    return picture
+
+
+def _encode(picture, fmt):
+    if fmt == "jpeg" and picture.mode == "RGBA":
+        # JPEG has no transparency: the page's white shows through instead.
+        backdrop = PillowImage.new("RGB", picture.size, "white")
+        backdrop.paste(picture, mask=picture.getchannel("A"))
+        picture = backdrop
+    encoder, options = ENCODERS[fmt]
+    out = BytesIO()
+    picture.save(out, encoder, **options)
+    return out.getvalue()

@@ -1,0 +1,166 @@
+"""Article search behind one interface, with the backend chosen by the database in use.
+
+On PostgreSQL: full-text search with the `german` configuration (stemming: "Städte"
+finds "Stadt"), weighted headline > kicker and teaser > body, ranked, with highlighted
+snippets. The search vector is stored on the article (GIN-indexed) and refreshed when
+the article is saved, never computed per query.
+
+On SQLite, the embedded default: every word must appear somewhere in the visible text
+(case-insensitive), headline matches first, snippets cut in Python.
+"""
+
+import html
+import re
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.db import connection
+from django.db.models import Case, F, Func, IntegerField, Q, TextField, Value, When
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+
+SNIPPET_WORDS = 30
+# Markers ts_headline puts around matches; they cannot occur in article text, so the
+# snippet can be escaped as plain text first and marked up afterwards.
+START, STOP = "\x02", "\x03"
+
+
+def _marked_to_html(text):
+    """Plain text with START/STOP markers → escaped HTML with <mark>."""
+    escaped = escape(" ".join(text.split()))
+    return mark_safe(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
+
+
+def _visible_text(article_html):
+    return html.unescape(strip_tags(re.sub(r"<(/p|br|/h\d|/li)>", " ", article_html or "")))
+
+
+def plain_body():
+    """The body without its tags, in SQL (PostgreSQL)."""
+    return Func(F("body"), Value("<[^>]+>"), Value(" "), Value("g"),
+                function="regexp_replace", output_field=TextField())
+
+
+class PostgresSearch:
+    config = "german"
+
+    def vector(self):
+        return (
+            SearchVector("headline", weight="A", config=self.config)
+            + SearchVector("kicker", "teaser", weight="B", config=self.config)
+            + SearchVector(plain_body(), weight="C", config=self.config)
+        )
+
+    def index(self, queryset):
+        queryset.update(search_vector=self.vector())
+
+    def query(self, text):
+        """Every word must match, also as the start of a compound: German builds words
+        like "Verkehrssteuerung" from "Verkehr", and readers search for the part.
+
+        Only word characters reach the raw tsquery, so no input can break its syntax.
+        """
+        words = re.findall(r"\w+", text)
+        raw = " & ".join(f"'{word}':*" for word in words)
+        return SearchQuery(raw, config=self.config, search_type="raw") if words else None
+
+    def search(self, queryset, text):
+        query = self.query(text)
+        if query is None:
+            return queryset.none()
+        return (
+            queryset.filter(search_vector=query)
+            .annotate(search_rank=SearchRank(F("search_vector"), query))
+            .order_by("-search_rank", "-published_at", "-pk")
+        )
+
+    def with_snippets(self, queryset, text):
+        # Only the rows of one page reach this: ts_headline is costly.
+        return queryset.annotate(
+            search_headline=SearchHeadline(
+                plain_body(), self.query(text) or SearchQuery(""), config=self.config,
+                start_sel=START, stop_sel=STOP, max_words=SNIPPET_WORDS, min_words=12,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            )
+        )
+
+    def snippet(self, article, text):
+        raw = getattr(article, "search_headline", "") or ""
+        if START not in raw:
+            return ""
+        return _marked_to_html(html.unescape(strip_tags(raw)))
+
+
+class SimpleSearch:
+    """The SQLite fallback: a contains match over the visible text, headline hits first."""
+
+    def index(self, queryset):
+        """Nothing is stored: the match reads the text itself."""
+
+    def search(self, queryset, text):
+        words = text.split()
+        in_headline = Q()
+        for word in words:
+            in_headline &= Q(headline__icontains=word)
+        return (
+            queryset.containing(text)
+            .annotate(search_rank=Case(When(in_headline, then=Value(1)), default=Value(0),
+                                       output_field=IntegerField()))
+            .order_by("-search_rank", "-published_at", "-pk")
+        )
+
+    def with_snippets(self, queryset, text):
+        return queryset
+
+    def snippet(self, article, text):
+        plain = " ".join(_visible_text(article.body).split())
+        words = [re.escape(w) for w in text.split() if w]
+        if not words:
+            return ""
+        pattern = re.compile("|".join(words), re.IGNORECASE)
+        first = pattern.search(plain)
+        if first is None:
+            return ""
+        start = max(0, first.start() - 80)
+        window = plain[start:first.end() + 160]
+        if start:
+            window = "… " + window.split(" ", 1)[-1]
+        marked = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", window)
+        return _marked_to_html(marked + " …")
+
+
+def backend():
+    return PostgresSearch() if connection.vendor == "postgresql" else SimpleSearch()
+
+
+def search(queryset, text):
+    """`queryset` narrowed to articles matching `text`, best matches first."""
+    return backend().search(queryset, text)
+
+
+def index(queryset):
+    """Refresh the stored search data of the articles in `queryset`."""
+    backend().index(queryset)
+
+
+def add_snippets(articles, text):
+    """Give each article of a result page its highlighted `snippet` (safe HTML)."""
+    engine = backend()
+    if isinstance(engine, PostgresSearch) and articles:
+        from articles.models import Article
+
+        by_pk = {
+            a.pk: a for a in engine.with_snippets(
+                Article.objects.filter(pk__in=[a.pk for a in articles]).only("pk"), text
+            )
+        }
+        for article in articles:
+            article.search_headline = by_pk[article.pk].search_headline
+    for article in articles:
+        article.snippet = engine.snippet(article, text)
+    return articles

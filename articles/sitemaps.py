@@ -1,0 +1,136 @@
+"""Sitemaps, the Google News sitemap and robots.txt, which points crawlers at them.
+
+Without django.contrib.sites the sitemap views take the domain from the request, as the
+rest of the site does. Only public articles appear, and only subjects with at least one
+of them: a subject page without articles is not worth a crawler's visit.
+"""
+
+from datetime import timedelta
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, OuterRef, Subquery
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from articles.models import Article, City, Organisation, Person, Topic
+
+NEWS_SITEMAP_DAYS = 2
+NEWS_SITEMAP_LIMIT = 1000  # Google News reads no more
+
+
+class PageSitemap(Sitemap):
+    """The home page and the list of all articles, which change with every new article.
+
+    Passed as a class: the views make an instance per request, so the cached date is fresh.
+    """
+
+    def items(self):
+        return ["articles:home", "articles:list"]
+
+    def location(self, name):
+        return reverse(name)
+
+    @cached_property
+    def newest_update(self):
+        return Article.objects.published().aggregate(Max("updated_at"))["updated_at__max"]
+
+    def lastmod(self, name):
+        return self.newest_update
+
+    def get_latest_lastmod(self):
+        return self.newest_update
+
+
+class ArticleSitemap(Sitemap):
+    def items(self):
+        return Article.objects.published().only("slug", "updated_at").newest()
+
+    def lastmod(self, article):
+        return article.updated_at
+
+    def get_latest_lastmod(self):
+        # The default would load every article to find the newest date.
+        return self.items().aggregate(Max("updated_at"))["updated_at__max"]
+
+
+class SubjectSitemap(Sitemap):
+    """Pages of one kind of subject, dated by the newest change to a public article
+    about them; `article_field` names the subject on Article."""
+
+    model = None
+    article_field = None
+
+    def items(self):
+        newest = (
+            Article.objects.published()
+            .filter(**{self.article_field: OuterRef("pk")})
+            .order_by("-updated_at")
+            .values("updated_at")[:1]
+        )
+        return (
+            self.model.objects.annotate(newest_update=Subquery(newest))
+            .filter(newest_update__isnull=False)
+            .only("slug")
+            .order_by("name", "pk")
+        )
+
+    def lastmod(self, subject):
+        return subject.newest_update
+
+    def get_latest_lastmod(self):
+        return self.items().aggregate(Max("newest_update"))["newest_update__max"]
+
+
+class TopicSitemap(SubjectSitemap):
+    model = Topic
+    article_field = "topics"
+
+
+class CitySitemap(SubjectSitemap):
+    model = City
+    article_field = "cities"
+
+
+class PersonSitemap(SubjectSitemap):
+    model = Person
+    article_field = "people"
+
+
+class OrganisationSitemap(SubjectSitemap):
+    model = Organisation
+    article_field = "organisations"
+
+
+# Section names appear in the URLs: /sitemap-artikel.xml and so on.
+SITEMAPS = {
+    "seiten": PageSitemap,
+    "artikel": ArticleSitemap,
+    "themen": TopicSitemap,
+    "kommunen": CitySitemap,
+    "personen": PersonSitemap,
+    "organisationen": OrganisationSitemap,
+}
+
+
+class NewsSitemap(Sitemap):
+    """Articles of the last two days for Google News; sitemaps/news.xml adds the news tags."""
+
+    limit = NEWS_SITEMAP_LIMIT
+
+    def items(self):
+        now = timezone.now()
+        return (
+            Article.objects.published(now)
+            .filter(published_at__gte=now - timedelta(days=NEWS_SITEMAP_DAYS))
+            .only("slug", "headline", "published_at")
+            .newest()
+        )
+
+
+def robots_txt(request):
+    sitemaps = [request.build_absolute_uri(reverse(name)) for name in ("sitemap", "sitemap_news")]
+    return render(
+        request, "robots.txt", {"sitemaps": sitemaps}, content_type="text/plain; charset=utf-8"
+    )

@@ -1,0 +1,43 @@
+"""Uploaded files (media) as visitors receive them, whichever storage holds them.
+
+Every stored name is random or follows from an image's row, and a file never changes
+under its name (articles/models/images.py, articles/images.py; renditions made anew get
+a new `?v=` in their URLs), so any copy may be kept for a year. The type is read from the
+name's extension, which the site chose after re-encoding the picture, never from what an
+upload claimed; with nosniff, browsers take that type as given.
+
+With local storage the app servers serve MEDIA_ROOT themselves (NEWSROOM_SERVE_MEDIA),
+so a production setup needs no separate web server; object storage serves its own files
+(newsroom/storage.py).
+"""
+
+import mimetypes
+
+from django.conf import settings
+from django.urls import path
+from django.views import static
+from django.views.decorators.http import require_safe
+
+CACHE_CONTROL = "public, max-age=31536000, immutable"
+
+
+def content_type(name):
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+@require_safe
+def serve(request, name):
+    """A file under MEDIA_ROOT: names that climb out of it (`../`) are refused by
+    django.views.static.serve, which also answers If-Modified-Since."""
+    response = static.serve(request, name, document_root=settings.MEDIA_ROOT)
+    response["Content-Type"] = content_type(name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = CACHE_CONTROL
+    return response
+
+
+def urlpatterns():
+    """The route for serve(), when this site serves its media itself; else none."""
+    if not settings.NEWSROOM_SERVE_MEDIA:
+        return []
+    return [path(f"{settings.MEDIA_URL.lstrip('/')}<path:name>", serve, name="media")]
