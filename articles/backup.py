@@ -16,8 +16,8 @@ timestamp, no image processing. Primary keys are kept, so URLs, rendition names 
 signed preview links stay the same.
 
 Not in an archive: renditions (made again from the originals on import), the search
-index (rebuilt), who has which article open, sessions, and users who neither wrote,
-edited nor have a staff login.
+index (rebuilt), who has which article open, sessions, the admin's change log, and users
+who neither wrote nor edited and have no staff login.
 """
 
 import datetime

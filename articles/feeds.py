@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from articles.context_processors import site
 from articles.models import Article, City, Organisation, Person, Topic
+from articles.models.relations import load_relations
 from articles.seo import author_names, tag_names
 
 FEED_SIZE = 30
@@ -88,7 +89,7 @@ class ArticleFeed(Feed):
         articles = Article.objects.published()
         if subject is not None:
             articles = articles.tagged(**{self.subject_kind: subject})
-        return articles.for_lists().prefetch_related("authors", "topics", "cities")[:FEED_SIZE]
+        return load_relations(list(articles.for_lists()[:FEED_SIZE]))
 
     def item_title(self, article):
         return article.title_with_kicker

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagField
 
-from articles import revisions, workflow
+from articles import images, revisions, workflow
 from articles.models import Article, Image, ImageCredit
 from articles.models.tags import normalise_tag_name, tag_key
 from articles.slugs import german_slugify
@@ -156,6 +156,21 @@ class ArticleAdminForm(SluggedAdminForm):
             raise ValidationError(str(refusal), code="permission_denied") from refusal
 
 
+class PictureField(forms.ImageField):
+    """An upload checked by `articles.images.validate_upload` before anything opens it.
+
+    Django's ImageField would call a picture past Pillow's decompression bomb limit
+    broken rather than too large; and assigning a file to the model reads its size in
+    pixels, which fails on such a file outright.
+    """
+
+    def to_python(self, data):
+        upload = forms.FileField.to_python(self, data)  # none, empty or nameless
+        if upload is not None:
+            images.validate_upload(upload)
+        return upload
+
+
 class ImageAdminForm(forms.ModelForm):
     """An image with its credit: pick a known credit, or type a new one right here.
 
@@ -178,6 +193,7 @@ class ImageAdminForm(forms.ModelForm):
         model = Image
         fields = ["file", "title", "alt_text", "decorative", "caption", "credit", "focal_x",
                   "focal_y"]
+        field_classes = {"file": PictureField}
 
     def clean(self):
         cleaned = super().clean()

@@ -26,6 +26,8 @@ from articles.models import Image, Rendition
 
 # Far beyond any camera the newsroom uses, far below what exhausts a worker's memory.
 MAX_PIXELS = 40_000_000
+# Django limits the size of form fields, not of files; a file is read into memory whole.
+MAX_BYTES = 20_000_000
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 
@@ -58,7 +60,14 @@ ENCODERS = {
 
 def validate_upload(file):
     """Refuse `file` with a message an editor understands unless it is a JPEG, PNG or WebP
-    image Pillow decodes completely, of at most MAX_PIXELS pixels."""
+    image of at most MAX_BYTES that Pillow decodes completely, of at most MAX_PIXELS pixels.
+    """
+    if file.size > MAX_BYTES:
+        raise ValidationError(
+            _("Die Datei ist zu groß: höchstens %(limit)d MB sind erlaubt."),
+            code="too_many_bytes",
+            params={"limit": MAX_BYTES // 1_000_000},
+        )
     _decode(_read(file)).close()
 
 

@@ -24,6 +24,7 @@ from articles.models import (
     Status,
     Topic,
 )
+from articles.models.relations import load_relations
 from articles.models.teasers import Placement, placement_teasers
 
 LIST_PAGE_SIZE = 20
@@ -41,6 +42,7 @@ def home(request):
 
 def render_article(request, article, *, preview=False, status=200):
     """The article page; previews render the very same template, marked noindex."""
+    load_relations([article])
     related = Article.objects.related_to(article)
     return render(
         request,

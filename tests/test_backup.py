@@ -481,11 +481,12 @@ def rows(path):
 def test_sqlite_to_postgresql_and_back(tmp_path, postgres_url):
     """SQLite → PostgreSQL → SQLite: every page reads the same on all three sites, and
     the rows and files arrive unchanged."""
-    sqlite_a = f"sqlite:///{tmp_path / 'a.sqlite3'}"
-    sqlite_c = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    sqlite_a, sqlite_c = tmp_path / "a.sqlite3", tmp_path / "c.sqlite3"
     pages = {name: tmp_path / f"pages-{name}.json" for name in "abc"}
     archives = {name: tmp_path / f"archive-{name}.zip" for name in "ab"}
-    site(sqlite_a, tmp_path / "media-a",
+    site(f"sqlite:///{sqlite_a}", tmp_path / "media-a",
+         # The third site starts as a copy of this one, migrated and still empty.
+         f"import shutil; shutil.copy({str(sqlite_a)!r}, {str(sqlite_c)!r})",
          # Without the demo, whose large picture costs time on every import.
          "t.build_newsroom(demo=False)",
          f"t.save_pages({str(pages['a'])!r})",
@@ -496,7 +497,7 @@ def test_sqlite_to_postgresql_and_back(tmp_path, postgres_url):
          f"t.save_pages({str(pages['b'])!r}, {urls!r})",
          f"run('export_newsroom', {str(archives['b'])!r})",
          "t.write_after_restore()")
-    site(sqlite_c, tmp_path / "media-c",
+    site(f"sqlite:///{sqlite_c}", tmp_path / "media-c",
          f"run('import_newsroom', {str(archives['b'])!r})",
          f"t.save_pages({str(pages['c'])!r}, {urls!r})")
 

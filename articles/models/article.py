@@ -54,9 +54,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("lead_image__credit").newest()
 
     def for_detail(self):
-        return self.select_related("lead_image__credit").prefetch_related(
-            "authors", "topics", "cities", "people", "organisations"
-        )
+        """The article page's data; follow with `load_relations` for the tags and people."""
+        return self.select_related("lead_image__credit")
 
     def tagged(self, *, topic=None, city=None, person=None, organisation=None):
         """Narrow to articles about each given thing; EXISTS keeps every article once."""
@@ -93,34 +92,40 @@ class ArticleQuerySet(models.QuerySet):
 
     def related_to(self, article, limit=5):
         """ "Weitere Meldungen" for `article`: manual relations, then shared cities and
-        topics, then the newest. Always two queries, however the slots get filled.
+        topics, then the newest. One query, however the slots get filled: each source
+        offers its `limit` best candidates through an index, and only those are ranked.
 
-        `article` should come from `for_detail()` so its tags are already loaded.
+        `article` should have its relations loaded (`load_relations`).
         """
         public = self.published().exclude(pk=article.pk)
         topic_ids = [t.pk for t in article.topics.all()]
         city_ids = [c.pk for c in article.cities.all()]
-        manual = Article.related.through.objects.filter(
-            from_article=article.pk, to_article=OuterRef("pk")
-        )
-        shared_topics = TaggedTopic.objects.filter(
-            content_object=OuterRef("pk"), tag_id__in=topic_ids
-        )
-        shared_cities = TaggedCity.objects.filter(
-            content_object=OuterRef("pk"), tag_id__in=city_ids
-        )
-        close = list(
-            public.annotate(
-                is_manual=Exists(manual),
-                shares_city=Exists(shared_cities),
-                shares_topic=Exists(shared_topics),
+        manual = Article.related.through.objects.filter(from_article=article.pk)
+
+        def newest_sharing(link, tag_ids):
+            return (
+                link.objects.filter(tag_id__in=tag_ids, content_object__in=public)
+                .order_by("-content_object__published_at")
+                .values("content_object")[:limit]
             )
-            .filter(Q(is_manual=True) | Q(shares_city=True) | Q(shares_topic=True))
+
+        candidates = public.filter(
+            Q(pk__in=manual.values("to_article"))
+            | Q(pk__in=newest_sharing(TaggedCity, city_ids))
+            | Q(pk__in=newest_sharing(TaggedTopic, topic_ids))
+            | Q(pk__in=public.newest().values("pk")[:limit])
+        )
+        return list(
+            candidates.annotate(
+                is_manual=Exists(manual.filter(to_article=OuterRef("pk"))),
+                shares_city=Exists(TaggedCity.objects.filter(
+                    content_object=OuterRef("pk"), tag_id__in=city_ids)),
+                shares_topic=Exists(TaggedTopic.objects.filter(
+                    content_object=OuterRef("pk"), tag_id__in=topic_ids)),
+            )
             .order_by("-is_manual", "-shares_city", "-shares_topic", "-published_at", "-pk")
             .select_related("lead_image__credit")[:limit]
         )
-        newest = list(public.exclude(pk__in=[a.pk for a in close]).for_lists()[:limit])
-        return (close + newest)[:limit]
 
 
 class Article(models.Model):
