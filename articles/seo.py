@@ -101,7 +101,8 @@ def _subject(schema_type, subject, request):
 
 
 def news_article(request, article):
-    """schema.org NewsArticle data for `article` (relations loaded by `load_relations`: no extra queries)."""
+    """schema.org NewsArticle data for `article`; its relations must be loaded
+    (`load_relations`), so this runs no query."""
     url = request.build_absolute_uri(article.get_absolute_url())
     publisher = {
         "@type": "Organization",
