@@ -2,12 +2,52 @@
 
 import django_filters
 from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceField
 from django.utils.translation import gettext_lazy as _
 
 from articles import search
+from articles.cache import generation
 from articles.models import Article, City, Organisation, Person, Topic
 
 QUERY_MAX_LENGTH = 200
+
+
+def vocabulary(model):
+    """Every topic or city by slug, as light instances; cached until content changes, so
+    neither the <select> nor checking a chosen slug costs a query."""
+    key = f"newsroom:vocabulary:{generation()}:{model._meta.model_name}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(model.objects.order_by("name").values_list("pk", "slug", "name"))
+        cache.set(key, rows, settings.NEWSROOM_PAGE_CACHE_SECONDS)
+    return {slug: model(pk=pk, slug=slug, name=name) for pk, slug, name in rows}
+
+
+class VocabularyChoiceField(ModelChoiceField):
+    """A topic or city chosen by slug, from the cached vocabulary."""
+
+    def _vocabulary(self):
+        if not hasattr(self, "_cached_vocabulary"):
+            self._cached_vocabulary = vocabulary(self.queryset.model)
+        return self._cached_vocabulary
+
+    def _get_choices(self):
+        return [("", self.empty_label), *((s, o.name) for s, o in self._vocabulary().items())]
+
+    choices = property(_get_choices, ModelChoiceField.choices.fset)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self._vocabulary()[str(value)]
+        except KeyError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
 
 
 class SlugChoiceFilter(django_filters.ModelChoiceFilter):
@@ -23,6 +63,10 @@ class SlugChoiceFilter(django_filters.ModelChoiceFilter):
         return queryset.tagged(**{self.subject: value}) if value else queryset
 
 
+class VocabularyFilter(SlugChoiceFilter):
+    field_class = VocabularyChoiceField
+
+
 class ArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Suchbegriff"),
@@ -30,12 +74,12 @@ class ArticleFilter(django_filters.FilterSet):
         max_length=QUERY_MAX_LENGTH,
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    city = SlugChoiceFilter(
-        subject="city", queryset=City.objects.only("name", "slug"), label=_("Kommune"),
+    city = VocabularyFilter(
+        subject="city", queryset=City.objects.all(), label=_("Kommune"),
         empty_label=_("alle Kommunen"),
     )
-    topic = SlugChoiceFilter(
-        subject="topic", queryset=Topic.objects.only("name", "slug"), label=_("Thema"),
+    topic = VocabularyFilter(
+        subject="topic", queryset=Topic.objects.all(), label=_("Thema"),
         empty_label=_("alle Themen"),
     )
     # Thousands of people and organisations make no usable <select>: visitors arrive at

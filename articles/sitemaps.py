@@ -5,10 +5,13 @@ rest of the site does. Only public articles appear, and only subjects with at le
 of them: a subject page without articles is not worth a crawler's visit.
 """
 
+import math
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, OuterRef, Subquery
+from django.contrib.sitemaps import views as sitemap_views
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +23,26 @@ NEWS_SITEMAP_DAYS = 2
 NEWS_SITEMAP_LIMIT = 1000  # Google News reads no more
 
 
-class PageSitemap(Sitemap):
+class IndexedSitemap(Sitemap):
+    """A section that, inside the sitemap index, takes its date and size from `stats`:
+    the index then costs two queries for all sections instead of two per section."""
+
+    section = None
+    stats = None  # an IndexStats, set only by sitemap_index
+
+    @property
+    def paginator(self):
+        if self.stats is None:
+            return super().paginator
+        return SimpleNamespace(num_pages=max(1, math.ceil(self.stats.count(self) / self.limit)))
+
+    def get_latest_lastmod(self):
+        if self.stats is not None:
+            return self.stats.lastmod(self)
+        return self.latest_lastmod()
+
+
+class PageSitemap(IndexedSitemap):
     """The home page and the list of all articles, which change with every new article.
 
     Passed as a class: the views make an instance per request, so the cached date is fresh.
@@ -39,23 +61,23 @@ class PageSitemap(Sitemap):
     def lastmod(self, name):
         return self.newest_update
 
-    def get_latest_lastmod(self):
+    def latest_lastmod(self):
         return self.newest_update
 
 
-class ArticleSitemap(Sitemap):
+class ArticleSitemap(IndexedSitemap):
     def items(self):
         return Article.objects.published().only("slug", "updated_at").newest()
 
     def lastmod(self, article):
         return article.updated_at
 
-    def get_latest_lastmod(self):
+    def latest_lastmod(self):
         # The default would load every article to find the newest date.
         return self.items().aggregate(Max("updated_at"))["updated_at__max"]
 
 
-class SubjectSitemap(Sitemap):
+class SubjectSitemap(IndexedSitemap):
     """Pages of one kind of subject, dated by the newest change to a public article
     about them; `article_field` names the subject on Article."""
 
@@ -79,26 +101,30 @@ class SubjectSitemap(Sitemap):
     def lastmod(self, subject):
         return subject.newest_update
 
-    def get_latest_lastmod(self):
+    def latest_lastmod(self):
         return self.items().aggregate(Max("newest_update"))["newest_update__max"]
 
 
 class TopicSitemap(SubjectSitemap):
+    section = "themen"
     model = Topic
     article_field = "topics"
 
 
 class CitySitemap(SubjectSitemap):
+    section = "kommunen"
     model = City
     article_field = "cities"
 
 
 class PersonSitemap(SubjectSitemap):
+    section = "personen"
     model = Person
     article_field = "people"
 
 
 class OrganisationSitemap(SubjectSitemap):
+    section = "organisationen"
     model = Organisation
     article_field = "organisations"
 
@@ -112,6 +138,54 @@ SITEMAPS = {
     "personen": PersonSitemap,
     "organisationen": OrganisationSitemap,
 }
+
+
+class IndexStats:
+    """Every section's newest date and size for the sitemap index, in two queries."""
+
+    def __init__(self):
+        public = Article.objects.published()
+        subjects = [site for site in SITEMAPS.values() if issubclass(site, SubjectSitemap)]
+
+        def about(site):
+            return Exists(site.model.objects.filter(articles=OuterRef("pk")))
+
+        self.dates = public.aggregate(
+            articles=Max("updated_at"), article_count=Count("pk"),
+            **{site.section: Max("updated_at", filter=Q(about(site))) for site in subjects},
+        )
+        counts = {
+            site.section: Subquery(
+                site.model.objects.filter(
+                    Exists(public.filter(**{site.article_field: OuterRef("pk")}))
+                ).order_by().annotate(one=Value(1, IntegerField())).values("one")
+                .annotate(n=Count("pk")).values("n")
+            )
+            for site in subjects
+        }
+        row = Article.objects.annotate(**counts).values(*counts)[:1]
+        self.counts = next(iter(row), {})
+
+    def lastmod(self, site):
+        if isinstance(site, PageSitemap | ArticleSitemap):
+            return self.dates["articles"]
+        return self.dates[site.section]
+
+    def count(self, site):
+        if isinstance(site, PageSitemap):
+            return len(site.items())
+        if isinstance(site, ArticleSitemap):
+            return self.dates["article_count"]
+        return self.counts.get(site.section) or 0
+
+
+def sitemap_index(request):
+    stats = IndexStats()
+    sections = {}
+    for section, site_class in SITEMAPS.items():
+        sections[section] = site = site_class()
+        site.stats = stats
+    return sitemap_views.index(request, sections, sitemap_url_name="sitemap_section")
 
 
 class NewsSitemap(Sitemap):

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from articles.sitemaps import SITEMAPS, NewsSitemap, robots_txt
+from articles.sitemaps import SITEMAPS, NewsSitemap, robots_txt, sitemap_index
 from newsroom import health, media
 
 urlpatterns = [
@@ -10,12 +10,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("robots.txt", robots_txt, name="robots_txt"),
-    path(
-        "sitemap.xml",
-        sitemap_views.index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
-        name="sitemap",
-    ),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
     # Before the sections, whose pattern would match it too.
     path(
         "sitemap-news.xml",

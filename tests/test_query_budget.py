@@ -1,0 +1,65 @@
+"""At most six SQL queries on every public page, the same with 3 or 60 articles."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Affiliation, ImageCredit, Organisation, Person
+from articles.sitemaps import SITEMAPS
+from tests.public_urls import concrete_urls
+
+pytestmark = pytest.mark.django_db
+
+QUERY_BUDGET = 6
+VARIANTS = ["", "?page=2", "?q=Testmeldung", "?city=jena&topic=verkehr&person=person-0",
+            "?date_from=2020-01-01&organisation=organisation-0"]
+
+
+def add_articles(make_article, make_image, count):
+    people = [Person.objects.get_or_create(name=f"Person {i}")[0] for i in range(3)]
+    orgs = [Organisation.objects.get_or_create(name=f"Organisation {i}")[0] for i in range(2)]
+    for person, org in zip(people, orgs, strict=False):
+        Affiliation.objects.get_or_create(person=person, organisation=org, role="Leitung")
+    credit, _ = ImageCredit.objects.get_or_create(creator="Thomas Kierok")
+    articles = [
+        make_article(cities=["Jena", f"Stadt {i % 4}"], topics=["Verkehr", f"Thema {i % 5}"],
+                     people=people, organisations=orgs,
+                     lead_image=make_image(alt_text="Rathaus", credit=credit) if i % 3 == 0
+                     else None)
+        for i in range(count)
+    ]
+    articles[0].related.add(*articles[1:3])
+    return articles[0]
+
+
+def measure(client, article):
+    values = {
+        "slug": [article.slug, "jena", "verkehr", "person-0", "organisation-0"],
+        "year": [article.published_at.year],
+        "month": [article.published_at.month],
+        "section": sorted(SITEMAPS),
+        "name": [article.lead_image.file.name],
+    }
+    counts = {}
+    for _name, url in concrete_urls(values):
+        for variant in VARIANTS:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url + variant)
+            if response.status_code == 200:
+                counts[url + variant] = len(queries)
+    return counts
+
+
+def test_every_public_page_stays_within_the_budget_at_any_size(client, settings, make_article,
+                                                               make_image):
+    settings.NEWSROOM_PAGE_CACHE = False  # the pages' own queries, not the cache's
+    first = add_articles(make_article, make_image, 3)
+    small = measure(client, first)
+    add_articles(make_article, make_image, 57)
+    large = measure(client, first)
+    over = {url: n for url, n in large.items() if n > QUERY_BUDGET}
+    assert not over, over
+    changed = {url: (small[url], large[url]) for url in small.keys() & large.keys()
+               if small[url] != large[url]}
+    assert not changed, changed
+    assert len(large) > 60
