@@ -90,6 +90,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "newsroom.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.security.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -256,11 +257,29 @@ TAGGIT_CASE_INSENSITIVE = True
 NEWSROOM_SITE_NAME = env.str("NEWSROOM_SITE_NAME", default="Kommune digital")
 NEWSROOM_SITE_TAGLINE = env.str("NEWSROOM_SITE_TAGLINE", default="")
 
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")  # "json" for log collectors
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "newsroom.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Our request line replaces Django's per-request warnings (404s and the like);
+        # server errors still arrive once, with their traceback.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        "newsroom.requests": {"level": env.str("REQUEST_LOG_LEVEL", default="INFO")},
+    },
 }
 
 # How long a share link for an unpublished article works, in seconds (default 7 days).
