@@ -268,6 +268,7 @@ def _replace_original(image):
     if written:
         field_file.close()
     field_file.save(clean.name, clean, save=False)
+    image.file_size = clean.size
     if written and not Image.objects.filter(file=written).exclude(pk=image.pk).exists():
         field_file.storage.delete(written)
 

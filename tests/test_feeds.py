@@ -126,13 +126,21 @@ def test_feed_item_carries_the_article(client, make_article, make_image, format)
     assert int(enclosure.length) == image.file.size > 0
 
 
-def test_feed_leaves_out_an_enclosure_whose_file_is_missing(client, make_article, make_image):
-    image = make_image(alt_text="Verschwunden")
-    make_article(headline="Bild fehlt", kicker="", lead_image=image)
-    image.file.storage.delete(image.file.name)
+def test_enclosure_length_is_the_size_stored_at_upload(client, make_article, make_image):
+    image = make_image(alt_text="Rathaus")
+    assert image.file_size == image.file.storage.size(image.file.name) > 0
+    make_article(headline="Mit Bild", kicker="", lead_image=image)
+    image.file.storage.delete(image.file.name)  # the feed does not ask the storage
     (entry,) = parse(client, reverse("articles:feed_rss")).entries
-    assert entry.title == "Bild fehlt"
-    assert entry.enclosures == []
+    assert entry.enclosures[0]["length"] == str(image.file_size)
+
+
+def test_image_without_a_known_size_gets_no_enclosure(client, make_article, make_image):
+    image = make_image(alt_text="Alt")
+    type(image).objects.filter(pk=image.pk).update(file_size=0)
+    make_article(headline="Altes Bild", kicker="", lead_image=image)
+    (entry,) = parse(client, reverse("articles:feed_rss")).entries
+    assert entry.title == "Altes Bild" and entry.enclosures == []
 
 
 def test_feed_shows_the_newest_thirty(client, make_article):

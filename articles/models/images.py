@@ -51,6 +51,8 @@ class Image(models.Model):
     )
     width = models.PositiveIntegerField(_("Breite"), editable=False, default=0)
     height = models.PositiveIntegerField(_("Höhe"), editable=False, default=0)
+    # Feeds name it in every enclosure; asking object storage each time would be slow.
+    file_size = models.PositiveIntegerField(_("Dateigröße"), editable=False, default=0)
     title = models.CharField(
         _("Titel"), max_length=200, help_text=_("Nur intern, zum Wiederfinden im Bildarchiv.")
     )
