@@ -2,14 +2,27 @@
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagField
 
 from articles import images, revisions, workflow
 from articles.models import Article, Image, ImageCredit
-from articles.models.tags import normalise_tag_name, tag_key
+from articles.models.tags import GermanTag, normalise_tag_name, tag_key
 from articles.slugs import german_slugify
 from articles.widgets import SlugInput, TagSuggestInput
+
+
+def check_tag_length(name):
+    """Refuse a topic or city name longer than the database holds, also once case-folded
+    for its key ("ß" becomes "ss")."""
+    limit = GermanTag._meta.get_field("name_key").max_length
+    if max(len(normalise_tag_name(name)), len(tag_key(name))) > limit:
+        raise ValidationError(
+            _("„%(name)s“ ist zu lang: höchstens %(limit)d Zeichen sind möglich."),
+            code="max_length",
+            params={"name": Truncator(name).chars(40), "limit": limit},
+        )
 
 
 class CommaSeparatedTagField(TagField):
@@ -20,7 +33,10 @@ class CommaSeparatedTagField(TagField):
     """
 
     def clean(self, value):
-        return super().clean(f"{value}," if value else value)
+        names = super().clean(f"{value}," if value else value)
+        for name in names:
+            check_tag_length(name)
+        return names
 
 
 class SluggedAdminForm(forms.ModelForm):
@@ -57,6 +73,7 @@ class TagAdminForm(SluggedAdminForm):
 
     def clean_name(self):
         name = normalise_tag_name(self.cleaned_data["name"])
+        check_tag_length(name)
         others = self._meta.model._default_manager.exclude(pk=self.instance.pk)
         if others.filter(name_key=tag_key(name)).exists():
             raise ValidationError(

@@ -1,6 +1,7 @@
 from functools import partial
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.loader import render_to_string
@@ -14,6 +15,7 @@ from articles import presence, revisions, workflow
 from articles.forms import ArticleAdminForm
 from articles.models import Article, City, EditConflict, Status, Topic, Transition
 
+from .common import NewsroomAdminMixin
 from .history import ArticleHistoryAdminMixin
 from .images import thumbnail
 
@@ -22,7 +24,24 @@ def author_name(user):
     return user.get_full_name() or user.get_username()
 
 
-class SubjectListFilter(admin.SimpleListFilter):
+class ChoiceListFilter(admin.SimpleListFilter):
+    """A list filter that takes only the values its lookups offer.
+
+    Anything else comes from a URL edited by hand; like Django's own filters with a
+    malformed value, it sends the editor back to the unfiltered list instead of failing
+    in the query. Subclasses narrow the queryset in `filter(queryset, value)`.
+    """
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if value not in {str(key) for key, _label in self.lookup_choices}:
+            raise IncorrectLookupParameters(value)
+        return self.filter(queryset, value)
+
+
+class SubjectListFilter(ChoiceListFilter):
     """Filter by a topic or city through `ArticleQuerySet.tagged`, the public pages' rule."""
 
     subject_model = None
@@ -30,10 +49,8 @@ class SubjectListFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return self.subject_model.objects.values_list("pk", "name")
 
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.tagged(**{self.parameter_name: self.value()})
-        return queryset
+    def filter(self, queryset, value):
+        return queryset.tagged(**{self.parameter_name: value})
 
 
 class TopicListFilter(SubjectListFilter):
@@ -48,7 +65,7 @@ class CityListFilter(SubjectListFilter):
     subject_model = City
 
 
-class AuthorListFilter(admin.SimpleListFilter):
+class AuthorListFilter(ChoiceListFilter):
     """Only people who wrote something, listed by their names rather than user names."""
 
     title = _("Autor/in")
@@ -58,14 +75,12 @@ class AuthorListFilter(admin.SimpleListFilter):
         authors = get_user_model().objects.filter(articles__isnull=False).distinct()
         return [(user.pk, author_name(user)) for user in authors.order_by("last_name")]
 
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(authors=self.value())
-        return queryset
+    def filter(self, queryset, value):
+        return queryset.filter(authors=value)
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleHistoryAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [

@@ -9,7 +9,7 @@ from articles import images
 from articles.forms import ImageAdminForm
 from articles.models import Image, ImageCredit
 
-from .common import URL_FIELD_OVERRIDES
+from .common import URL_FIELD_OVERRIDES, NewsroomAdminMixin
 
 THUMBNAIL_BOX = (80, 60)
 
@@ -34,7 +34,7 @@ def thumbnail(image):
 
 
 @admin.register(ImageCredit)
-class ImageCreditAdmin(admin.ModelAdmin):
+class ImageCreditAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     formfield_overrides = URL_FIELD_OVERRIDES
     list_display = ["creator", "rights_holder", "licence"]
     search_fields = ["creator", "rights_holder"]
@@ -42,7 +42,7 @@ class ImageCreditAdmin(admin.ModelAdmin):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     form = ImageAdminForm
     list_display = ["thumbnail", "title", "credit", "alt_text", "decorative", "uploaded_at"]
     list_display_links = ["thumbnail", "title"]

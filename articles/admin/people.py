@@ -3,10 +3,10 @@ from django.contrib import admin
 from articles.forms import SluggedAdminForm
 from articles.models import Affiliation, Organisation, Person
 
-from .common import URL_FIELD_OVERRIDES
+from .common import URL_FIELD_OVERRIDES, NewsroomAdminMixin
 
 
-class AffiliationInline(admin.TabularInline):
+class AffiliationInline(NewsroomAdminMixin, admin.TabularInline):
     model = Affiliation
     fields = ["organisation", "role", "start_date", "end_date"]
     autocomplete_fields = ["organisation"]
@@ -17,7 +17,7 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     form = SluggedAdminForm
     list_display = ["name", "description"]
     search_fields = ["name"]
@@ -27,7 +27,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     formfield_overrides = URL_FIELD_OVERRIDES
     form = SluggedAdminForm
     list_display = ["name", "kind", "city", "parent"]

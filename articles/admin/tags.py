@@ -9,10 +9,12 @@ from articles.forms import TagAdminForm
 from articles.models import City, Topic
 from articles.models.tags import tag_key
 
+from .common import NewsroomAdminMixin, search_text
+
 SUGGESTION_LIMIT = 10
 
 
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     """Topics and cities: their list, and the suggestions behind the article's tag inputs."""
 
     form = TagAdminForm
@@ -41,7 +43,7 @@ class TagAdmin(admin.ModelAdmin):
         start with it first."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        key = tag_key(request.GET.get("term", ""))
+        key = tag_key(search_text(request.GET.get("term", "")))
         if not key:
             return JsonResponse({"results": []})
         names = (

@@ -3,9 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Teaser
 
+from .common import NewsroomAdminMixin
+
 
 @admin.register(Teaser)
-class TeaserAdmin(admin.ModelAdmin):
+class TeaserAdmin(NewsroomAdminMixin, admin.ModelAdmin):
     list_display = [
         "headline_shown", "placement", "position", "active_from", "active_until"
     ]

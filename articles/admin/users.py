@@ -4,6 +4,8 @@ from django.contrib.auth.admin import UserAdmin
 
 from articles.models import Article
 
+from .common import NewsroomAdminMixin
+
 User = get_user_model()
 
 
@@ -19,7 +21,7 @@ def is_author_lookup(request):
     )
 
 
-class NewsroomUserAdmin(UserAdmin):
+class NewsroomUserAdmin(NewsroomAdminMixin, UserAdmin):
     """Django's user admin, plus: whoever may write articles may look up colleagues there
     to name them as authors, without seeing the user accounts themselves."""
 
