@@ -1,0 +1,37 @@
+"""The benchmark tool behind `make bench`: a large generated newsroom in PostgreSQL, the
+site under gunicorn, wrk, and a report. Not part of the site, and not a test.
+
+The site runs as in production (DEBUG off, a generated SECRET_KEY) but over plain HTTP on
+the loopback, against a database of its own: BENCH_DATABASE_URL, by default
+`newsroom_bench` on the local server. DATABASE_URL is deliberately not read, so that a
+developer's database never turns into the benchmark's.
+"""
+
+import os
+import secrets
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
+# One key for the whole run: the measuring process and gunicorn share sessions.
+SECRET_KEY = secrets.token_urlsafe(50)
+
+
+def environment(page_cache=False):
+    """The variables the site reads (newsroom/settings.py), as the benchmark sets them."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "NEWSROOM_ENV": "production",
+        "DEBUG": "0",
+        "SECRET_KEY": SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "HTTPS": "0",
+        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
+        "NEWSROOM_PAGE_CACHE": "1" if page_cache else "0",
+    }
+
+
+def configure():
+    """Set up Django in this process as the benchmark's gunicorn runs it (cache off)."""
+    import django
+
+    os.environ.update(environment())
+    django.setup()
