@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Subquery, Value
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -146,14 +146,10 @@ class IndexStats:
     def __init__(self):
         public = Article.objects.published()
         subjects = [site for site in SITEMAPS.values() if issubclass(site, SubjectSitemap)]
-
-        def about(site):
-            return Exists(site.model.objects.filter(articles=OuterRef("pk")))
-
-        self.dates = public.aggregate(
-            articles=Max("updated_at"), article_count=Count("pk"),
-            **{site.section: Max("updated_at", filter=Q(about(site))) for site in subjects},
-        )
+        # One date for every section: the newest change to any public article. Dating
+        # each subject section on its own meant four EXISTS per article, seconds at
+        # 100,000 articles; a section's sitemap still dates each entry exactly.
+        self.dates = public.aggregate(articles=Max("updated_at"), article_count=Count("pk"))
         counts = {
             site.section: Subquery(
                 site.model.objects.filter(
@@ -167,9 +163,7 @@ class IndexStats:
         self.counts = next(iter(row), {})
 
     def lastmod(self, site):
-        if isinstance(site, PageSitemap | ArticleSitemap):
-            return self.dates["articles"]
-        return self.dates[site.section]
+        return self.dates["articles"]
 
     def count(self, site):
         if isinstance(site, PageSitemap):

@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +28,10 @@ BODY_EDITOR_EXTENSIONS = {
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "History": True,
 }
+
+
+# How many of the newest articles "Weitere Meldungen" picks from, besides manual relations.
+RELATED_WINDOW = 500
 
 
 class EditConflict(Exception):
@@ -92,32 +96,22 @@ class ArticleQuerySet(models.QuerySet):
 
     def related_to(self, article, limit=5):
         """ "Weitere Meldungen" for `article`: manual relations, then shared cities and
-        topics, then the newest. One query, however the slots get filled: each source
-        offers its `limit` best candidates through an index, and only those are ranked.
+        topics, then the newest, among the RELATED_WINDOW newest articles (related news is
+        recent news). Two queries however the slots get filled, both on indexes: the
+        window's ids, then ranking those few.
 
         `article` should have its relations loaded (`load_relations`).
         """
         public = self.published().exclude(pk=article.pk)
         topic_ids = [t.pk for t in article.topics.all()]
         city_ids = [c.pk for c in article.cities.all()]
-        manual = Article.related.through.objects.filter(from_article=article.pk)
-
-        def newest_sharing(link, tag_ids):
-            return (
-                link.objects.filter(tag_id__in=tag_ids, content_object__in=public)
-                .order_by("-content_object__published_at")
-                .values("content_object")[:limit]
-            )
-
-        candidates = public.filter(
-            Q(pk__in=manual.values("to_article"))
-            | Q(pk__in=newest_sharing(TaggedCity, city_ids))
-            | Q(pk__in=newest_sharing(TaggedTopic, topic_ids))
-            | Q(pk__in=public.newest().values("pk")[:limit])
-        )
+        manual_ids = [a.pk for a in article.related.all()]
+        window = list(public.newest().values_list("pk", flat=True)[:RELATED_WINDOW])
         return list(
-            candidates.annotate(
-                is_manual=Exists(manual.filter(to_article=OuterRef("pk"))),
+            public.filter(pk__in={*window, *manual_ids})
+            .annotate(
+                is_manual=Case(When(pk__in=manual_ids, then=Value(True)), default=Value(False),
+                               output_field=models.BooleanField()),
                 shares_city=Exists(TaggedCity.objects.filter(
                     content_object=OuterRef("pk"), tag_id__in=city_ids)),
                 shares_topic=Exists(TaggedTopic.objects.filter(

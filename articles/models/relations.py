@@ -1,4 +1,5 @@
-"""An article's topics, cities, people, organisations and authors in one query.
+"""An article's topics, cities, people, organisations, authors and manual relations in one
+query.
 
 Five prefetches would cost five queries per page; a UNION of the five link tables costs
 one. The rows fill the same caches prefetch_related fills, so `article.topics.all` and
@@ -29,6 +30,9 @@ def _links():
                           Organisation, ("name", "slug", "kind")),
         "authors": (Article.authors.through, "article_id", "user", user_model,
                     ("first_name", "last_name", user_model.USERNAME_FIELD)),
+        # Manual relations, public or not: "Weitere Meldungen" needs their ids.
+        "related": (Article.related.through, "from_article_id", "to_article", Article,
+                    ("headline", "slug", None)),
     }
 
 
