@@ -31,7 +31,13 @@ def environment(page_cache=False):
 
 def configure():
     """Set up Django in this process as the benchmark's gunicorn runs it (cache off)."""
+    import logging
+
     import django
 
     os.environ.update(environment())
     django.setup()
+    # A log line for every request and login would drown the tool's own output here;
+    # gunicorn keeps them, in its log.
+    for name in ("newsroom.requests", "axes"):
+        logging.getLogger(name).setLevel(logging.WARNING)
