@@ -481,7 +481,9 @@ def print_report(report):
           f"{admin['median_ms']} ms, max {admin['max_ms']} ms over {admin['requests']} requests, "
           f"{admin['queries']} queries")
     if report["generation_seconds"]:
-        print(f"Generation: {report['generation_seconds']}")
+        steps = dict(report["generation_seconds"])
+        total = steps.pop("total")
+        print(f"Generation: {total} s (" + ", ".join(f"{k} {v} s" for k, v in steps.items()) + ")")
     if report["missing_pages"]:
         print(f"Not measured, the site has no such URL yet: {', '.join(report['missing_pages'])}")
     if not report["page_cache_setting_exists"]:
