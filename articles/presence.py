@@ -30,6 +30,3 @@ def others_editing(article, user, now=None):
         .order_by("-seen_at")
     ]
 
-
-def leave(article, user):
-    EditingPresence.objects.filter(article=article, user=user).delete()

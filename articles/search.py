@@ -82,23 +82,24 @@ class PostgresSearch:
             .order_by("-search_rank", "-published_at", "-pk")
         )
 
-    def with_snippets(self, queryset, text):
-        # Only the rows of one page reach this: ts_headline is costly.
-        return queryset.annotate(
-            search_headline=SearchHeadline(
-                Substr(plain_body(), 1, SNIPPET_SOURCE_CHARS), self.query(text) or SearchQuery(""),
-                config=self.config,
-                start_sel=START, stop_sel=STOP, max_words=SNIPPET_WORDS, min_words=12,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            )
-        )
+    def add_snippets(self, articles, text):
+        """One query for the page: ts_headline is costly, so only these rows get it."""
+        from articles.models import Article
 
-    def snippet(self, article, text):
-        raw = getattr(article, "search_headline", "") or ""
-        if START not in raw:
-            return ""
-        return _marked_to_html(html.unescape(strip_tags(raw)))
+        query = self.query(text) or SearchQuery("")
+        headlines = dict(
+            Article.objects.filter(pk__in=[a.pk for a in articles]).annotate(
+                headline_html=SearchHeadline(
+                    Substr(plain_body(), 1, SNIPPET_SOURCE_CHARS), query, config=self.config,
+                    start_sel=START, stop_sel=STOP, max_words=SNIPPET_WORDS, min_words=12,
+                    max_fragments=2, fragment_delimiter=" … ",
+                )
+            ).values_list("pk", "headline_html")
+        )
+        for article in articles:
+            raw = headlines.get(article.pk) or ""
+            plain = html.unescape(strip_tags(raw))
+            article.snippet = _marked_to_html(plain) if START in raw else ""
 
 
 class SimpleSearch:
@@ -119,8 +120,9 @@ class SimpleSearch:
             .order_by("-search_rank", "-published_at", "-pk")
         )
 
-    def with_snippets(self, queryset, text):
-        return queryset
+    def add_snippets(self, articles, text):
+        for article in articles:
+            article.snippet = self.snippet(article, text)
 
     def snippet(self, article, text):
         plain = " ".join(_visible_text(article.body).split())
@@ -155,17 +157,6 @@ def index(queryset):
 
 def add_snippets(articles, text):
     """Give each article of a result page its highlighted `snippet` (safe HTML)."""
-    engine = backend()
-    if isinstance(engine, PostgresSearch) and articles:
-        from articles.models import Article
-
-        by_pk = {
-            a.pk: a for a in engine.with_snippets(
-                Article.objects.filter(pk__in=[a.pk for a in articles]).only("pk"), text
-            )
-        }
-        for article in articles:
-            article.search_headline = by_pk[article.pk].search_headline
-    for article in articles:
-        article.snippet = engine.snippet(article, text)
+    if articles:
+        backend().add_snippets(articles, text)
     return articles
