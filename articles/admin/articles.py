@@ -2,8 +2,10 @@ from functools import partial
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.formats import date_format
@@ -72,11 +74,19 @@ class AuthorListFilter(ChoiceListFilter):
     parameter_name = "author"
 
     def lookups(self, request, model_admin):
-        authors = get_user_model().objects.filter(articles__isnull=False).distinct()
+        # EXISTS asks each user once; a join with DISTINCT read every article's byline.
+        wrote = Article.authors.through.objects.filter(user=OuterRef("pk"))
+        authors = get_user_model().objects.filter(Exists(wrote))
         return [(user.pk, author_name(user)) for user in authors.order_by("last_name")]
 
     def filter(self, queryset, value):
         return queryset.filter(authors=value)
+
+
+class ArticleChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        # The list shows neither the body nor the search data, the two largest columns.
+        return super().get_queryset(request, exclude_parameters).defer("body", "search_vector")
 
 
 @admin.register(Article)
@@ -87,8 +97,14 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
         "lead_thumbnail", "kicker", "headline", "state", "published_at", "author_names"
     ]
     list_display_links = ["kicker", "headline"]
-    list_filter = ["status", TopicListFilter, CityListFilter, AuthorListFilter]
-    date_hierarchy = "published_at"
+    # Dates as a filter rather than a date hierarchy, whose list of years and months is a
+    # DISTINCT over every article on each view of the list.
+    list_filter = [
+        "status", ("published_at", admin.DateFieldListFilter), TopicListFilter,
+        CityListFilter, AuthorListFilter,
+    ]
+    # One count, not two: the unfiltered total is one click away.
+    show_full_result_count = False
     search_fields = ["kicker", "headline", "teaser", "body"]
     autocomplete_fields = ["lead_image", "people", "organisations", "related", "authors"]
     readonly_fields = ["state", "workflow_log"]
@@ -114,6 +130,9 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
         return super().get_queryset(request).select_related("lead_image").prefetch_related(
             "authors"
         )
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
 
     def get_urls(self):
         # The body editor's dialogs ask `gettext`, whose catalog the admin loads without

@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +32,8 @@ BODY_EDITOR_EXTENSIONS = {
 
 # How many of the newest articles "Weitere Meldungen" picks from, besides manual relations.
 RELATED_WINDOW = 500
+# What lists of teasers never show.
+LIST_DEFERRED = ("body", "search_vector")
 
 
 class EditConflict(Exception):
@@ -54,12 +56,13 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("-published_at", "-pk")
 
     def for_lists(self):
-        """Just what a teaser list shows."""
-        return self.select_related("lead_image__credit").newest()
+        """Just what a teaser list shows: not the body and search data, an article's
+        largest columns, which PostgreSQL would have to unpack from TOAST storage."""
+        return self.select_related("lead_image__credit").defer(*LIST_DEFERRED).newest()
 
     def for_detail(self):
         """The article page's data; follow with `load_relations` for the tags and people."""
-        return self.select_related("lead_image__credit")
+        return self.select_related("lead_image__credit").defer("search_vector")
 
     def tagged(self, *, topic=None, city=None, person=None, organisation=None):
         """Narrow to articles about each given thing; EXISTS keeps every article once."""
@@ -95,31 +98,36 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(q)
 
     def related_to(self, article, limit=5):
-        """ "Weitere Meldungen" for `article`: manual relations, then shared cities and
-        topics, then the newest, among the RELATED_WINDOW newest articles (related news is
-        recent news). Two queries however the slots get filled, both on indexes: the
-        window's ids, then ranking those few.
+        """ "Weitere Meldungen" for `article`: its public manual relations, then articles
+        sharing a city, a topic, or just the newest, among the RELATED_WINDOW newest
+        articles (related news is recent news). One query, two with manual relations.
 
         `article` should have its relations loaded (`load_relations`).
         """
         public = self.published().exclude(pk=article.pk)
-        topic_ids = [t.pk for t in article.topics.all()]
-        city_ids = [c.pk for c in article.cities.all()]
         manual_ids = [a.pk for a in article.related.all()]
-        window = list(public.newest().values_list("pk", flat=True)[:RELATED_WINDOW])
-        return list(
-            public.filter(pk__in={*window, *manual_ids})
-            .annotate(
-                is_manual=Case(When(pk__in=manual_ids, then=Value(True)), default=Value(False),
-                               output_field=models.BooleanField()),
-                shares_city=Exists(TaggedCity.objects.filter(
-                    content_object=OuterRef("pk"), tag_id__in=city_ids)),
-                shares_topic=Exists(TaggedTopic.objects.filter(
-                    content_object=OuterRef("pk"), tag_id__in=topic_ids)),
-            )
-            .order_by("-is_manual", "-shares_city", "-shares_topic", "-published_at", "-pk")
-            .select_related("lead_image__credit")[:limit]
+        manual = list(public.filter(pk__in=manual_ids).for_lists()[:limit]) if manual_ids else []
+        if len(manual) == limit:
+            return manual
+
+        def first_link(through, tags):
+            # A scalar subquery with LIMIT 1 is one index probe per candidate; PostgreSQL
+            # runs an EXISTS as a hash over every article sharing a popular topic.
+            return Subquery(through.objects.filter(
+                content_object=OuterRef("pk"), tag_id__in=[t.pk for t in tags]
+            ).values("pk")[:1])
+
+        window = public.newest().values("pk")[:RELATED_WINDOW]
+        ranked = (
+            public.filter(pk__in=window)
+            .exclude(pk__in=manual_ids)
+            .annotate(city_link=first_link(TaggedCity, article.cities.all()),
+                      topic_link=first_link(TaggedTopic, article.topics.all()))
+            .for_lists()
+            .order_by(F("city_link").desc(nulls_last=True),
+                      F("topic_link").desc(nulls_last=True), "-published_at", "-pk")
         )
+        return manual + list(ranked[:limit - len(manual)])
 
 
 class Article(models.Model):
@@ -188,11 +196,19 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
 
+    # The highlighted passage of a search result (articles.search.add_snippets). Other
+    # lists have none, and a missing attribute is slow for templates to look up.
+    snippet = ""
+
     class Meta:
         verbose_name = _("Artikel")
         verbose_name_plural = _("Artikel")
         ordering = ["-published_at", "-pk"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_public_idx")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_public_idx"),
+            # The admin's list of every article, drafts included, newest first.
+            models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),
+        ]
         permissions = [("publish_article", _("Kann Artikel veröffentlichen und archivieren"))]
 
     def __str__(self):
