@@ -68,6 +68,29 @@ def seconds_until_next_publication(current_generation):
     return max(0, due - time.time()) if due else None
 
 
+def lifetime(current_generation):
+    """How many seconds something derived from public content may be kept: the page
+    cache's time, cut short by the next scheduled publication; 0 means not at all."""
+    timeout = settings.NEWSROOM_PAGE_CACHE_SECONDS
+    due = seconds_until_next_publication(current_generation)
+    return timeout if due is None else min(timeout, int(due))
+
+
+def remember(name, compute):
+    """`compute()`, kept in the shared cache until public content changes, exactly like
+    the pages: for data that many pages need and that costs a query to get (the list of
+    cities, the number of articles in a list). `compute` must not return None."""
+    current_generation = generation()
+    key = f"newsroom:data:{current_generation}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        timeout = lifetime(current_generation)
+        if timeout > 0:
+            cache.set(key, value, timeout)
+    return value
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -90,10 +113,7 @@ class PageCacheMiddleware:
             return response
         response["ETag"] = f'"{hashlib.md5(response.content).hexdigest()}"'
         patch_cache_control(response, public=True, max_age=settings.NEWSROOM_PUBLIC_MAX_AGE)
-        timeout = settings.NEWSROOM_PAGE_CACHE_SECONDS
-        due = seconds_until_next_publication(current_generation)
-        if due is not None:
-            timeout = min(timeout, int(due))
+        timeout = lifetime(current_generation)
         if timeout > 0:
             cache.set(key, self.to_entry(response), timeout)
         return self.respond(request, response, hit=False)

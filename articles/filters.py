@@ -2,30 +2,28 @@
 
 import django_filters
 from django import forms
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceField
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.choices import BaseChoiceIterator
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from articles import search
-from articles.cache import generation
+from articles.cache import remember
 from articles.models import Article, City, Organisation, Person, Topic
 
 QUERY_MAX_LENGTH = 200
 
 
 def vocabulary(model):
-    """Every topic or city by slug, as light instances; cached until content changes, so
-    neither the <select> nor checking a chosen slug costs a query."""
-    key = f"newsroom:vocabulary:{generation()}:{model._meta.model_name}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = list(model.objects.order_by("name").values_list("pk", "slug", "name"))
-        cache.set(key, rows, settings.NEWSROOM_PAGE_CACHE_SECONDS)
-    return {slug: model(pk=pk, slug=slug, name=name) for pk, slug, name in rows}
+    """Every topic or city as {slug: (pk, name)}, ordered by name; kept until content
+    changes, so neither the <select> nor checking a chosen slug costs a query."""
+    return remember(f"vocabulary:{model._meta.model_name}", lambda: {
+        slug: (pk, name)
+        for pk, slug, name in model.objects.order_by("name").values_list("pk", "slug", "name")
+    })
 
 
 class VocabularySelect(forms.Select):
@@ -37,42 +35,50 @@ class VocabularySelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = "" if value is None else str(value)
-        options = format_html_join(
-            "", "<option value=\"{}\"{}>{}</option>",
-            ((key, " selected" if str(key) == chosen else "", label)
-             for key, label in self.choices),
+        options = "".join(
+            f'<option value="{escape(key)}"{" selected" if str(key) == chosen else ""}>'
+            f"{escape(label)}</option>"
+            for key, label in self.choices
         )
-        return format_html(
-            "<select{}>{}</select>", flatatt(self.build_attrs(self.attrs, {**(attrs or {}),
-                                                                          "name": name})),
-            options,
-        )
+        attrs = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
+        return mark_safe(f"<select{attrs}>{options}</select>")  # noqa: S308 (all escaped)
+
+
+class VocabularyChoices(BaseChoiceIterator):
+    """The <select>'s choices, read from the vocabulary when rendered. Being an iterator,
+    they are passed on as they are, where Django would check a list of hundreds of
+    choices each time a form is made."""
+
+    def __init__(self, field):
+        self.field = field
+
+    def __iter__(self):
+        yield "", self.field.empty_label
+        for slug, (_pk, name) in self.field.vocabulary().items():
+            yield slug, name
 
 
 class VocabularyChoiceField(ModelChoiceField):
     """A topic or city chosen by slug, from the cached vocabulary."""
 
     widget = VocabularySelect
+    iterator = VocabularyChoices
 
-    def _vocabulary(self):
-        if not hasattr(self, "_cached_vocabulary"):
-            self._cached_vocabulary = vocabulary(self.queryset.model)
-        return self._cached_vocabulary
-
-    def _get_choices(self):
-        return [("", self.empty_label), *((s, o.name) for s, o in self._vocabulary().items())]
-
-    choices = property(_get_choices, ModelChoiceField.choices.fset)
+    def vocabulary(self):
+        if not hasattr(self, "_vocabulary"):
+            self._vocabulary = vocabulary(self.queryset.model)
+        return self._vocabulary
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
         try:
-            return self._vocabulary()[str(value)]
+            pk, name = self.vocabulary()[str(value)]
         except KeyError:
             raise ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice"
             ) from None
+        return self.queryset.model(pk=pk, slug=str(value), name=name)
 
 
 class SlugChoiceFilter(django_filters.ModelChoiceFilter):
@@ -131,7 +137,13 @@ class ArticleFilter(django_filters.FilterSet):
         fields = []
 
     def filter_text(self, queryset, name, value):
-        return search.search(queryset, value) if value.strip() else queryset
+        """Nothing yet: `filter_queryset` searches last, among what the other filters
+        leave, as the search keeps only its newest matches."""
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        return search.search(queryset, self.search_text) if self.search_text else queryset
 
     @property
     def search_text(self):

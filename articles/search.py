@@ -24,6 +24,10 @@ from django.db.models.functions import Substr
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
+# A broad search ("Digitalisierung") matches nearly every article, and ranking them all
+# would read every match's search data on each request. Searches rank the newest matches
+# only: on a news site those are what readers look for, and the cost stays bounded.
+SEARCH_WINDOW = 1000
 SNIPPET_WORDS = 30
 # ts_headline reads the whole text it is given; the opening of a body holds most matches
 # and costs a fraction of the full 3-6 KB.
@@ -72,15 +76,14 @@ class PostgresSearch:
         raw = " & ".join(f"'{word}':*" for word in words)
         return SearchQuery(raw, config=self.config, search_type="raw") if words else None
 
-    def search(self, queryset, text):
+    def matches(self, queryset, text):
         query = self.query(text)
-        if query is None:
-            return queryset.none()
-        return (
-            queryset.filter(search_vector=query)
-            .annotate(search_rank=SearchRank(F("search_vector"), query))
-            .order_by("-search_rank", "-published_at", "-pk")
-        )
+        return queryset.none() if query is None else queryset.filter(search_vector=query)
+
+    def ranked(self, queryset, text):
+        rank = SearchRank(F("search_vector"), self.query(text) or SearchQuery(""))
+        return queryset.annotate(search_rank=rank).order_by("-search_rank", "-published_at",
+                                                             "-pk")
 
     def add_snippets(self, articles, text):
         """One query for the page: ts_headline is costly, so only these rows get it."""
@@ -108,24 +111,29 @@ class SimpleSearch:
     def index(self, queryset):
         """Nothing is stored: the match reads the text itself."""
 
-    def search(self, queryset, text):
-        words = text.split()
+    def matches(self, queryset, text):
+        return queryset.containing(text)
+
+    def ranked(self, queryset, text):
         in_headline = Q()
-        for word in words:
+        for word in text.split():
             in_headline &= Q(headline__icontains=word)
-        return (
-            queryset.containing(text)
-            .annotate(search_rank=Case(When(in_headline, then=Value(1)), default=Value(0),
-                                       output_field=IntegerField()))
-            .order_by("-search_rank", "-published_at", "-pk")
-        )
+        return queryset.annotate(
+            search_rank=Case(When(in_headline, then=Value(1)), default=Value(0),
+                             output_field=IntegerField())
+        ).order_by("-search_rank", "-published_at", "-pk")
 
     def add_snippets(self, articles, text):
-        for article in articles:
-            article.snippet = self.snippet(article, text)
+        """One query for the bodies, which lists leave out."""
+        from articles.models import Article
 
-    def snippet(self, article, text):
-        plain = " ".join(_visible_text(article.body).split())
+        bodies = dict(Article.objects.filter(pk__in=[a.pk for a in articles])
+                      .values_list("pk", "body"))
+        for article in articles:
+            article.snippet = self.snippet(bodies.get(article.pk, ""), text)
+
+    def snippet(self, body, text):
+        plain = " ".join(_visible_text(body).split())
         words = [re.escape(w) for w in text.split() if w]
         if not words:
             return ""
@@ -146,8 +154,11 @@ def backend():
 
 
 def search(queryset, text):
-    """`queryset` narrowed to articles matching `text`, best matches first."""
-    return backend().search(queryset, text)
+    """`queryset` narrowed to the newest SEARCH_WINDOW articles matching `text`, best
+    matches first."""
+    engine = backend()
+    window = engine.matches(queryset, text).newest().values("pk")[:SEARCH_WINDOW]
+    return engine.ranked(queryset.filter(pk__in=window), text)
 
 
 def index(queryset):

@@ -26,6 +26,7 @@ from articles.models import (
 )
 from articles.models.relations import load_relations
 from articles.models.teasers import Placement, placement_teasers
+from articles.pagination import CountKeptMixin
 
 LIST_PAGE_SIZE = 20
 HOME_LEAD_COUNT = 1
@@ -92,7 +93,7 @@ def article_preview_share(request, token):
     return _preview_response(render_article(request, article, preview=True))
 
 
-class ArticleListView(ListView):
+class ArticleListView(CountKeptMixin, ListView):
     template_name = "articles/article_list.html"
     paginate_by = LIST_PAGE_SIZE
     context_object_name = "articles"
@@ -109,10 +110,11 @@ class ArticleListView(ListView):
             context["articles"] = search.add_snippets(
                 list(context["articles"]), self.filterset.search_text
             )
+            context["search_capped"] = context["paginator"].count >= search.SEARCH_WINDOW
         return context
 
 
-class SubjectView(ListView):
+class SubjectView(CountKeptMixin, ListView):
     """A topic, city, person or organisation page: the subject and its articles."""
 
     template_name = "articles/subject.html"
@@ -169,7 +171,7 @@ def archive_index(request, year=None):
     return render(request, "articles/archive.html", {"years": years, "year": year})
 
 
-class ArchiveMonthView(ListView):
+class ArchiveMonthView(CountKeptMixin, ListView):
     """One month's articles, newest first, with links to the months before and after."""
 
     template_name = "articles/archive_month.html"

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
+from articles import search
 from articles.models import Article, Status
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +95,38 @@ def test_search_combines_with_filters(client, demo):
         "Smart City sucht Bürgerideen", "Smart-City-Masterplan in Arbeit",
         "Digitaler Zwilling veröffentlicht",  # "die Smart City Menden"
     }
+
+
+@pytest.fixture
+def small_window(settings, monkeypatch):
+    settings.NEWSROOM_PAGE_CACHE = False
+    monkeypatch.setattr(search, "SEARCH_WINDOW", 3)
+
+
+def test_broad_searches_rank_the_newest_matches(client, make_article, small_window):
+    # make_article dates each new article a minute before the one made before it.
+    newest = [make_article(headline=f"Meldung {n}", body="<p>Glasfaser kommt.</p>")
+              for n in range(3)]
+    make_article(headline="Glasfaser für alle", body="<p>Ausbau.</p>")  # older: outside
+    response = client.get(reverse("articles:list"), {"q": "Glasfaser"})
+    assert {a.pk for a in response.context["articles"]} == {a.pk for a in newest}
+    page = " ".join(response.content.decode().split())
+    assert "Sehr viele Treffer: die 3 neuesten, die besten zuerst." in page
+    # A headline match within the window still comes first.
+    newest[2].headline = "Glasfaser im Kreis"
+    newest[2].save()
+    assert found(client, q="Glasfaser")[0] == "Glasfaser im Kreis"
+
+
+def test_the_window_is_taken_after_the_other_filters(client, make_article, small_window):
+    for n in range(4):
+        make_article(headline=f"Überall {n}", body="<p>Glasfaser.</p>", cities=["Gera"])
+    in_jena = [make_article(headline=f"Jena {n}", body="<p>Glasfaser.</p>", cities=["Jena"])
+               for n in range(2)]
+    # Older than every Gera article, and still found: the window counts Jena's matches.
+    assert set(found(client, q="Glasfaser", city="jena")) == {a.headline for a in in_jena}
+    response = client.get(reverse("articles:list"), {"q": "Glasfaser", "city": "jena"})
+    assert "2 Meldungen" in response.content.decode()
 
 
 def test_search_never_shows_unpublished_articles(client, make_article):
