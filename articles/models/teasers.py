@@ -93,13 +93,14 @@ class Teaser(models.Model):
 def placement_teasers(placement, limit, exclude=()):
     """The active teasers of `placement`, or the newest public articles wrapped as unsaved
     teasers when editors curated none, so templates render both the same way."""
-    from .article import Article
+    from .article import LIST_DEFERRED, Article
 
     curated = list(
         Teaser.objects.active()
         .filter(placement=placement)
         .exclude(article__in=list(exclude))
-        .select_related("article__lead_image__credit", "image__credit")[:limit]
+        .select_related("article__lead_image__credit", "image__credit")
+        .defer(*(f"article__{name}" for name in LIST_DEFERRED))[:limit]
     )
     if curated:
         return curated
