@@ -1,8 +1,13 @@
-"""Pagination that does not count the whole list on every request.
+"""Pagination that neither counts the whole list on every request nor has the database
+build every row before a deep page.
 
 A page of a list needs the number of its articles (for "100.000 Meldungen" and the last
 page), and counting 100,000 rows costs more than the rest of the page. The count is kept
 like the pages themselves (`articles.cache.remember`): until public content changes.
+
+Page 500 skips 9,980 articles. Skipping them as full rows, images joined, cost three
+times page 1; skipping their ids, which the index holds, and then loading twenty rows
+costs about the same as page 1.
 """
 
 import hashlib
@@ -12,8 +17,11 @@ from django.utils.functional import cached_property
 
 from articles.cache import remember
 
+# From this offset on, a page is loaded by its ids first.
+DEEP_OFFSET = 1000
 
-class CountKeptPaginator(Paginator):
+
+class ListPaginator(Paginator):
     def __init__(self, *args, count_key, **kwargs):
         super().__init__(*args, **kwargs)
         self.count_key = count_key
@@ -22,12 +30,24 @@ class CountKeptPaginator(Paginator):
     def count(self):
         return remember(f"count:{self.count_key}", Paginator.count.func.__get__(self))
 
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if bottom < DEEP_OFFSET:
+            return super().page(number)
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids).order_by()}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
-class CountKeptMixin:
+
+class ListPaginationMixin:
     """For a ListView: its lists are told apart by their path and parameters, the page
     number aside."""
 
-    paginator_class = CountKeptPaginator
+    paginator_class = ListPaginator
 
     def get_paginator(self, queryset, per_page, **kwargs):
         query = sorted(

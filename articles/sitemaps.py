@@ -21,6 +21,7 @@ from articles.models import Article, City, Organisation, Person, Topic
 
 NEWS_SITEMAP_DAYS = 2
 NEWS_SITEMAP_LIMIT = 1000  # Google News reads no more
+ARTICLE_SITEMAP_LIMIT = 1000
 
 
 class IndexedSitemap(Sitemap):
@@ -66,6 +67,10 @@ class PageSitemap(IndexedSitemap):
 
 
 class ArticleSitemap(IndexedSitemap):
+    # Crawlers take up to 50,000 URLs a page, but a page that size is megabytes of XML
+    # and seconds to render; a thousand keeps each page as light as an article page.
+    limit = ARTICLE_SITEMAP_LIMIT
+
     def items(self):
         return Article.objects.published().only("slug", "updated_at").newest()
 

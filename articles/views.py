@@ -26,7 +26,7 @@ from articles.models import (
 )
 from articles.models.relations import load_relations
 from articles.models.teasers import Placement, placement_teasers
-from articles.pagination import CountKeptMixin
+from articles.pagination import ListPaginationMixin
 
 LIST_PAGE_SIZE = 20
 HOME_LEAD_COUNT = 1
@@ -93,7 +93,7 @@ def article_preview_share(request, token):
     return _preview_response(render_article(request, article, preview=True))
 
 
-class ArticleListView(CountKeptMixin, ListView):
+class ArticleListView(ListPaginationMixin, ListView):
     template_name = "articles/article_list.html"
     paginate_by = LIST_PAGE_SIZE
     context_object_name = "articles"
@@ -114,7 +114,7 @@ class ArticleListView(CountKeptMixin, ListView):
         return context
 
 
-class SubjectView(CountKeptMixin, ListView):
+class SubjectView(ListPaginationMixin, ListView):
     """A topic, city, person or organisation page: the subject and its articles."""
 
     template_name = "articles/subject.html"
@@ -171,7 +171,7 @@ def archive_index(request, year=None):
     return render(request, "articles/archive.html", {"years": years, "year": year})
 
 
-class ArchiveMonthView(CountKeptMixin, ListView):
+class ArchiveMonthView(ListPaginationMixin, ListView):
     """One month's articles, newest first, with links to the months before and after."""
 
     template_name = "articles/archive_month.html"

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import workflow
+from articles import pagination, workflow
 from articles.models import Status, Transition
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +72,14 @@ def test_unpublishing_lowers_the_count(client, editor, make_article):
     assert counts(client, url)[0] == 2
     workflow.perform(first, Transition.ARCHIVE, editor)
     assert counts(client, url)[0] == 1
+
+
+@pytest.mark.parametrize("deep_offset", [0, 1000])
+def test_deep_pages_hold_the_same_articles_in_the_same_order(
+        client, make_article, monkeypatch, deep_offset):
+    monkeypatch.setattr(pagination, "DEEP_OFFSET", deep_offset)
+    made = [make_article(topics=["Verkehr"]) for _ in range(23)]  # newest first
+    for url in (reverse("articles:list"), reverse("articles:topic", args=["verkehr"])):
+        response = client.get(url, {"page": 2})
+        assert [a.pk for a in response.context["articles"]] == [a.pk for a in made[20:]]
+        assert "Testmeldung" in response.content.decode()

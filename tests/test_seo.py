@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 
 from articles import previews
 from articles.models import Article, City, Organisation, Person, Status, Topic
+from articles.sitemaps import ArticleSitemap
 
 pytestmark = pytest.mark.django_db
 
@@ -340,6 +341,16 @@ def test_sitemap_lists_public_content_only_with_lastmod(client, make_article):
         **{f"{BASE}{s.get_absolute_url()}": day(newer.updated_at) for s in subjects},
     }
     assert not any(a.get_absolute_url() in url for a in hidden for url in entries)
+
+
+def test_articles_sitemap_is_split_into_light_pages(client, make_article, monkeypatch):
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    articles = [make_article() for _ in range(5)]
+    index = xml(client, reverse("sitemap"))
+    pages = [loc.text for loc in index.findall("sm:sitemap/sm:loc", NS) if "artikel" in loc.text]
+    assert len(pages) == 3
+    listed = [url.text for page in pages for url in xml(client, page).findall("sm:url/sm:loc", NS)]
+    assert sorted(listed) == sorted(f"{BASE}{a.get_absolute_url()}" for a in articles)
 
 
 def test_news_sitemap_has_the_public_articles_of_two_days(client, make_article):

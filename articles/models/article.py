@@ -205,7 +205,9 @@ class Article(models.Model):
         verbose_name_plural = _("Artikel")
         ordering = ["-published_at", "-pk"]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_public_idx"),
+            # Public lists, newest first; with the id, a deep page's ids come from the
+            # index alone.
+            models.Index(fields=["status", "-published_at", "-id"], name="article_public_idx"),
             # The admin's list of every article, drafts included, newest first.
             models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),
         ]
