@@ -80,9 +80,12 @@ class City(GermanTag):
 
 
 class TaggedTopic(TaggedItemBase):
-    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tagged_articles")
+    # Indexed together below and by the unique constraint, in both orders.
+    tag = models.ForeignKey(
+        Topic, on_delete=models.CASCADE, related_name="tagged_articles", db_index=False
+    )
     content_object = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="tagged_topics"
+        "articles.Article", on_delete=models.CASCADE, related_name="tagged_topics", db_index=False
     )
 
     class Meta:
@@ -91,12 +94,17 @@ class TaggedTopic(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_topic")
         ]
+        # A tag's articles from the index alone: two filters meet in a merge join.
+        indexes = [models.Index(fields=["tag", "content_object"], name="topic_articles_idx")]
 
 
 class TaggedCity(TaggedItemBase):
-    tag = models.ForeignKey(City, on_delete=models.CASCADE, related_name="tagged_articles")
+    # Indexed together below and by the unique constraint, in both orders.
+    tag = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="tagged_articles", db_index=False
+    )
     content_object = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="tagged_cities"
+        "articles.Article", on_delete=models.CASCADE, related_name="tagged_cities", db_index=False
     )
 
     class Meta:
@@ -105,6 +113,8 @@ class TaggedCity(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_city")
         ]
+        # A tag's articles from the index alone: two filters meet in a merge join.
+        indexes = [models.Index(fields=["tag", "content_object"], name="city_articles_idx")]
 
 
 class CaseInsensitiveTagManager(_TaggableManager):
