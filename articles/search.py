@@ -31,7 +31,7 @@ SEARCH_WINDOW = 1000
 SNIPPET_WORDS = 30
 # ts_headline reads the whole text it is given; the opening of a body holds most matches
 # and costs a fraction of the full 3-6 KB.
-SNIPPET_SOURCE_CHARS = 2000
+SNIPPET_SOURCE_CHARS = 1000
 # Markers ts_headline puts around matches; they cannot occur in article text, so the
 # snippet can be escaped as plain text first and marked up afterwards.
 START, STOP = "\x02", "\x03"

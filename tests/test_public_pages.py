@@ -165,7 +165,12 @@ def test_filtering_by_two_tags_lists_an_article_once(client, tagged_articles):
 
 def test_filtered_url_shows_the_filter_in_the_form(client, tagged_articles):
     page = client.get(reverse("articles:list"), {"city": "jena"}).content.decode()
-    assert '<option value="jena" selected>' in page
+    city, topic = page.split('name="city"', 1)[1].split('name="topic"', 1)
+    assert '<option value="jena" selected>' in city and city.count("selected") == 1
+    assert '<option value="" selected>' in topic.split("</select>", 1)[0]
+    # The next visitor, unfiltered, gets the same kept options with none chosen.
+    page = client.get(reverse("articles:list")).content.decode()
+    assert '<option value="jena">' in page and "jena\" selected" not in page
 
 
 # Bad parameters never give 500 ------------------------------------------------------------
