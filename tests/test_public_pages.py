@@ -265,3 +265,20 @@ def test_public_pages_run_a_constant_number_of_queries(client, make_article, pag
     add_articles(make_article, 38)  # 40 articles in all
     big_count = queries_for(client, public_urls(first)[page])
     assert small_count == big_count
+
+
+def test_related_news_puts_manual_then_city_then_topic_then_newest(client, make_article):
+    # make_article dates each new article a minute before the one made before it.
+    newest = make_article(headline="Nichts gemeinsam")
+    topic = make_article(headline="Gleiches Thema", topics=["Verkehr"])
+    city_newer = make_article(headline="Gleiche Stadt, neuer", cities=["Gera"])
+    city_older = make_article(headline="Gleiche Stadt, älter", cities=["Gera"])
+    manual = make_article(headline="Von Hand verknüpft")
+    draft = make_article(headline="Entwurf", status=Status.DRAFT)
+    article = make_article(headline="Die Meldung", cities=["Gera"], topics=["Verkehr"])
+    article.related.add(manual, draft)
+    related = client.get(article.get_absolute_url()).context["related"]
+    assert [a.headline for a in related] == [
+        manual.headline, city_newer.headline, city_older.headline, topic.headline,
+        newest.headline,
+    ]

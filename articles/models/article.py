@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -110,22 +110,23 @@ class ArticleQuerySet(models.QuerySet):
         if len(manual) == limit:
             return manual
 
-        def first_link(through, tags):
-            # A scalar subquery with LIMIT 1 is one index probe per candidate; PostgreSQL
-            # runs an EXISTS as a hash over every article sharing a popular topic.
+        def shares(through, tags):
+            """1 if the candidate has one of `tags`, else NULL. A scalar subquery with
+            LIMIT 1 is one index probe per candidate; PostgreSQL runs an EXISTS as a hash
+            over every article sharing a popular topic."""
             return Subquery(through.objects.filter(
                 content_object=OuterRef("pk"), tag_id__in=[t.pk for t in tags]
-            ).values("pk")[:1])
+            ).values(one=Value(1))[:1])
 
         window = public.newest().values("pk")[:RELATED_WINDOW]
         ranked = (
             public.filter(pk__in=window)
             .exclude(pk__in=manual_ids)
-            .annotate(city_link=first_link(TaggedCity, article.cities.all()),
-                      topic_link=first_link(TaggedTopic, article.topics.all()))
+            .annotate(shares_city=shares(TaggedCity, article.cities.all()),
+                      shares_topic=shares(TaggedTopic, article.topics.all()))
             .for_lists()
-            .order_by(F("city_link").desc(nulls_last=True),
-                      F("topic_link").desc(nulls_last=True), "-published_at", "-pk")
+            .order_by(F("shares_city").desc(nulls_last=True),
+                      F("shares_topic").desc(nulls_last=True), "-published_at", "-pk")
         )
         return manual + list(ranked[:limit - len(manual)])
 
