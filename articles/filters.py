@@ -35,16 +35,15 @@ class VocabularySelect(forms.Select):
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        field = self.choices.field
+        field = self.choices.field  # VocabularyChoices know their field
         chosen = "" if value is None else escape(value)
-        empty = f'<option value=""{"" if chosen else " selected"}>{escape(field.empty_label)}'
+        empty = (f'<option value=""{"" if chosen else " selected"}>'
+                 f"{escape(field.empty_label)}</option>")
         options = field.options_html().replace(
             f'<option value="{chosen}">', f'<option value="{chosen}" selected>', 1
         )
         attrs = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
-        return mark_safe(  # noqa: S308 (all escaped)
-            f"<select{attrs}>{empty}</option>{options}</select>"
-        )
+        return mark_safe(f"<select{attrs}>{empty}{options}</select>")  # noqa: S308 (escaped)
 
 
 class VocabularyChoices(BaseChoiceIterator):

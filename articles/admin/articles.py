@@ -16,6 +16,7 @@ from django.views.i18n import JavaScriptCatalog
 from articles import presence, revisions, workflow
 from articles.forms import ArticleAdminForm
 from articles.models import Article, City, EditConflict, Status, Topic, Transition
+from articles.models.article import LIST_DEFERRED
 
 from .common import NewsroomAdminMixin
 from .history import ArticleHistoryAdminMixin
@@ -84,9 +85,11 @@ class AuthorListFilter(ChoiceListFilter):
 
 
 class ArticleChangeList(ChangeList):
-    def get_queryset(self, request, exclude_parameters=None):
-        # The list shows neither the body nor the search data, the two largest columns.
-        return super().get_queryset(request, exclude_parameters).defer("body", "search_vector")
+    def get_results(self, request):
+        # The rows shown leave out the body and the search data, the two largest columns.
+        # Only here: actions take `get_queryset` and need whole articles.
+        self.queryset = self.queryset.defer(*LIST_DEFERRED)
+        super().get_results(request)
 
 
 @admin.register(Article)
