@@ -4,6 +4,8 @@ Body HTML comes from the rich-text editor, from pasted text and from imports; al
 goes through `clean_html` before it is stored, so templates may mark it safe.
 """
 
+import re
+
 import nh3
 
 ALLOWED_TAGS = {
@@ -13,10 +15,25 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
+
+
+def _keep_url(tag, attribute, value):
+    """A link keeps its address when it names an allowed scheme or none at all. nh3
+    passes addresses whose scheme is empty (":", ":x") as relative, though they are
+    neither a link an editor meant nor one every browser reads alike."""
+    if attribute != "href":
+        return value
+    head = re.split(r"[/?#]", value.strip(), maxsplit=1)[0]
+    if ":" in head and head.split(":", 1)[0].lower() not in ALLOWED_URL_SCHEMES:
+        return None
+    return value
+
+
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
     url_schemes=ALLOWED_URL_SCHEMES,
+    attribute_filter=_keep_url,
     link_rel="noopener",
     strip_comments=True,
 )

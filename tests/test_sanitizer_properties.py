@@ -52,6 +52,8 @@ VECTORS = [
     "<style>@import 'javascript:alert(1)';</style>",
     "<link rel=stylesheet href=javascript:alert(1)>",
     "<p>ok</p><!--<script>alert(1)</script>-->",
+    "<a href=\":\">x</a>",  # an empty scheme, found by the generated HTML below
+    "<a href=\" :alert(1)\">x</a>",
     "<![CDATA[<script>alert(1)</script>]]>",
     "<a href=\"https://ok.example\"><script>alert(1)</script></a>",
     "<<script>script>alert(1)<</script>/script>",
