@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group, User
 from PIL import Image as PillowImage
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from articles.models import Article, Status
@@ -67,8 +68,13 @@ def test_article_goes_from_journalist_through_editor_to_visitors(new_page, staff
     popup.fill("#id_caption", "Das Rathaus der Stadt Jena.")
     # The credit comes prefilled from the photo's EXIF; she only confirms it.
     expect(popup.locator("#id_credit_creator")).to_have_value("Thomas Kierok")
-    popup.click("input[name=_save]")
-    popup.wait_for_event("close")
+    # Listen before clicking: the window may close before a later wait would start listening.
+    try:
+        with popup.expect_event("close"):
+            popup.click("input[name=_save]")
+    except PlaywrightTimeoutError:
+        shown = popup.locator(".errornote, .errorlist").all_inner_texts()
+        pytest.fail(f"The image window stayed open at {popup.url}, showing {shown}")
     assert journalist.input_value("#id_lead_image") != ""
 
     # ... tags a city and a topic, and submits it for review.
