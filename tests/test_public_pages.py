@@ -282,3 +282,21 @@ def test_related_news_puts_manual_then_city_then_topic_then_newest(client, make_
         manual.headline, city_newer.headline, city_older.headline, topic.headline,
         newest.headline,
     ]
+
+
+def test_related_news_of_an_article_without_tags_is_the_newest(client, make_article):
+    newest = make_article(headline="Neueste Meldung", cities=["Gera"])
+    older = make_article(headline="Ältere Meldung", topics=["Verkehr"])
+    article = make_article(headline="Ohne Stadt und Thema")
+    related = client.get(article.get_absolute_url()).context["related"]
+    assert [a.headline for a in related] == [newest.headline, older.headline]
+
+
+def test_related_news_looks_only_at_the_newest_articles(client, make_article, monkeypatch):
+    monkeypatch.setattr("articles.models.article.RELATED_WINDOW", 1)
+    article = make_article(headline="Die Meldung", cities=["Gera"])
+    recent = make_article(headline="Neu, andere Stadt")
+    make_article(headline="Alt, gleiche Stadt", cities=["Gera"])
+    related = client.get(article.get_absolute_url()).context["related"]
+    # The window holds the newest other article; the older one sharing the city is outside.
+    assert [a.headline for a in related] == [recent.headline]

@@ -1,11 +1,13 @@
 """The article: what journalists write and visitors read."""
 
+import datetime
 import uuid
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +34,8 @@ BODY_EDITOR_EXTENSIONS = {
 
 # How many of the newest articles "Weitere Meldungen" picks from, besides manual relations.
 RELATED_WINDOW = 500
+# Before any article: the window's start when there are fewer than RELATED_WINDOW.
+EARLIEST = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 # What lists of teasers never show.
 LIST_DEFERRED = ("body", "search_vector")
 
@@ -98,17 +102,15 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(q)
 
     def related_to(self, article, limit=5):
-        """ "Weitere Meldungen" for `article`: its public manual relations, then articles
-        sharing a city, a topic, or just the newest, among the RELATED_WINDOW newest
-        articles (related news is recent news). One query, two with manual relations.
+        """ "Weitere Meldungen" for `article`: its public manual relations, newest first,
+        then articles sharing a city, a topic, or just the newest, among the
+        RELATED_WINDOW newest articles (related news is recent news). Two queries: the
+        ranking reads only indexes, then the chosen rows are loaded.
 
         `article` should have its relations loaded (`load_relations`).
         """
         public = self.published().exclude(pk=article.pk)
         manual_ids = [a.pk for a in article.related.all()]
-        manual = list(public.filter(pk__in=manual_ids).for_lists()[:limit]) if manual_ids else []
-        if len(manual) == limit:
-            return manual
 
         def shares(through, tags):
             """1 if the candidate has one of `tags`, else NULL. A scalar subquery with
@@ -118,17 +120,26 @@ class ArticleQuerySet(models.QuerySet):
                 content_object=OuterRef("pk"), tag_id__in=[t.pk for t in tags]
             ).values(one=Value(1))[:1])
 
-        window = public.newest().values("pk")[:RELATED_WINDOW]
+        # The window as a date range, so that ranking it reads only the covering index
+        # (status, published_at, id).
+        oldest = public.newest().values("published_at")[RELATED_WINDOW - 1:RELATED_WINDOW]
         ranked = (
-            public.filter(pk__in=window)
+            public.filter(published_at__gte=Coalesce(Subquery(oldest), Value(EARLIEST)))
             .exclude(pk__in=manual_ids)
             .annotate(shares_city=shares(TaggedCity, article.cities.all()),
                       shares_topic=shares(TaggedTopic, article.topics.all()))
-            .for_lists()
             .order_by(F("shares_city").desc(nulls_last=True),
                       F("shares_topic").desc(nulls_last=True), "-published_at", "-pk")
+            # Selected, not only sorted by: a subquery over no tags then reads as NULL
+            # instead of emptying the whole query.
+            .values_list("pk", "shares_city", "shares_topic")
         )
-        return manual + list(ranked[:limit - len(manual)])
+        rank = {pk: i for i, (pk, _city, _topic) in enumerate(ranked[:limit])}
+        chosen = public.filter(pk__in=[*manual_ids, *rank]).for_lists()
+        manual = [a for a in chosen if a.pk not in rank]
+        return (manual + sorted((a for a in chosen if a.pk in rank), key=lambda a: rank[a.pk]))[
+            :limit
+        ]
 
 
 class Article(models.Model):

@@ -6,13 +6,13 @@ one. The rows fill the same caches prefetch_related fills, so `article.topics.al
 friends work as usual in templates, feeds and JSON-LD, without touching the database.
 """
 
+import functools
+
 from django.contrib.auth import get_user_model
-from django.db.models import CharField, F, Value
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from .people import Organisation, Person
 from .tags import City, TaggedCity, TaggedTopic, Topic
-
-TEXT = CharField()
 
 
 def _links():
@@ -36,8 +36,27 @@ def _links():
     }
 
 
-def _text(target, field):
-    return F(f"{target}__{field}") if field else Value("", output_field=TEXT)
+@functools.cache
+def _union_sql(alias, count):
+    """The UNION of the link tables for `count` articles. Written from the models' metadata
+    once per count: compiling six querysets and their union through the ORM took twice as
+    long as the database takes to answer, on every article page."""
+    quote = connections[alias].ops.quote_name
+    ids = ", ".join(["%s"] * count)
+    selects = []
+    for link, article_column, target, model, fields in _links().values():
+        target_column = link._meta.get_field(target).column
+        texts = [
+            f"t.{quote(model._meta.get_field(field).column)}" if field else "''"
+            for field in fields
+        ]
+        selects.append(
+            f"SELECT %s, l.{quote(article_column)}, l.{quote(target_column)}, {', '.join(texts)} "
+            f"FROM {quote(link._meta.db_table)} l JOIN {quote(model._meta.db_table)} t "
+            f"ON t.{quote(model._meta.pk.column)} = l.{quote(target_column)} "
+            f"WHERE l.{quote(article_column)} IN ({ids})"
+        )
+    return " UNION ALL ".join(selects) + " ORDER BY 1, 4, 5"
 
 
 def load_relations(articles):
@@ -47,16 +66,11 @@ def load_relations(articles):
         return articles
     ids = [a.pk for a in articles]
     links = _links()
-    parts = [
-        link.objects.filter(**{f"{article_column}__in": ids})
-        .annotate(
-            relation=Value(name, output_field=TEXT), first=_text(target, fields[0]),
-            second=_text(target, fields[1]), third=_text(target, fields[2]),
-        )
-        .values_list("relation", article_column, f"{target}_id", "first", "second", "third")
-        for name, (link, article_column, target, _model, fields) in links.items()
-    ]
-    rows = parts[0].union(*parts[1:], all=True).order_by("relation", "first", "second")
+    alias = articles[0]._state.db or DEFAULT_DB_ALIAS
+    params = [value for name in links for value in (name, *ids)]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_union_sql(alias, len(ids)), params)
+        rows = cursor.fetchall()
     found = {(a.pk, name): [] for a in articles for name in links}
     for name, article_id, target_id, first, second, third in rows:
         _link, _column, _target, model, fields = links[name]
@@ -64,7 +78,7 @@ def load_relations(articles):
         values.pop(None, None)
         obj = model(pk=target_id, **values)
         obj._state.adding = False
-        obj._state.db = articles[0]._state.db
+        obj._state.db = alias
         found[article_id, name].append(obj)
     for article in articles:
         cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
