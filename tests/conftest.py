@@ -2,8 +2,10 @@
 
 import io
 import itertools
+import os
 from datetime import timedelta
 
+import hypothesis
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
@@ -15,6 +17,12 @@ from PIL import Image as PillowImage
 from articles.models import Article, Image, Status
 
 _counter = itertools.count(1)
+
+# CI (.ci/run) tries the same generated examples on every run, so that a draw finding a new
+# bug shows up in a developer's `make test` rather than failing an unrelated change; local
+# runs keep exploring new examples.
+hypothesis.settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)
