@@ -135,11 +135,10 @@ class ArticleQuerySet(models.QuerySet):
             .values_list("pk", "shares_city", "shares_topic")
         )
         rank = {pk: i for i, (pk, _city, _topic) in enumerate(ranked[:limit])}
-        chosen = public.filter(pk__in=[*manual_ids, *rank]).for_lists()
-        manual = [a for a in chosen if a.pk not in rank]
-        return (manual + sorted((a for a in chosen if a.pk in rank), key=lambda a: rank[a.pk]))[
-            :limit
-        ]
+        chosen = list(public.filter(pk__in=[*manual_ids, *rank]).for_lists())
+        manual = [a for a in chosen if a.pk not in rank]  # newest first
+        found = sorted((a for a in chosen if a.pk in rank), key=lambda a: rank[a.pk])
+        return (manual + found)[:limit]
 
 
 class Article(models.Model):
