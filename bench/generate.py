@@ -665,10 +665,15 @@ def ensure(articles, *, fresh=False):
         raise SystemExit("The benchmark needs PostgreSQL; BENCH_DATABASE_URL names another kind.")
     exists = _maintenance(database, "SELECT 1 FROM pg_database WHERE datname = %s",
                           [database["NAME"]])
-    if exists and not fresh and is_current(articles):
+    # The pictures belong to the database: a checkout without them (a fresh clone, say)
+    # rebuilds both rather than serve pages whose images are missing.
+    current = exists and not fresh and is_current(articles)
+    if current and os.path.isdir(settings.MEDIA_ROOT):
         print(f"Database {database['NAME']} already holds {articles:,} articles: reusing it.")
         call_command("migrate", verbosity=0)  # for migrations added since it was generated
         return None
+    if current:
+        print(f"Database {database['NAME']} has no pictures in {settings.MEDIA_ROOT}: rebuilding.")
     if exists:
         _refuse_foreign(database)
         print(f"Dropping database {database['NAME']} to rebuild it ...")
