@@ -16,22 +16,22 @@ from .tags import City, TaggedCity, TaggedTopic, Topic
 
 
 def _links():
-    """relation → (link model, its article column, its target field, target model, and
+    """relation → (link model, its article field, its target field, target model, and
     the target's three text fields that pages need; None where fewer)."""
     from .article import Article
 
     user_model = get_user_model()
     return {
-        "topics": (TaggedTopic, "content_object_id", "tag", Topic, ("name", "slug", None)),
-        "cities": (TaggedCity, "content_object_id", "tag", City, ("name", "slug", "state")),
-        "people": (Article.people.through, "article_id", "person", Person,
+        "topics": (TaggedTopic, "content_object", "tag", Topic, ("name", "slug", None)),
+        "cities": (TaggedCity, "content_object", "tag", City, ("name", "slug", "state")),
+        "people": (Article.people.through, "article", "person", Person,
                    ("name", "slug", None)),
-        "organisations": (Article.organisations.through, "article_id", "organisation",
+        "organisations": (Article.organisations.through, "article", "organisation",
                           Organisation, ("name", "slug", "kind")),
-        "authors": (Article.authors.through, "article_id", "user", user_model,
+        "authors": (Article.authors.through, "article", "user", user_model,
                     ("first_name", "last_name", user_model.USERNAME_FIELD)),
         # Manual relations, public or not: "Weitere Meldungen" needs their ids.
-        "related": (Article.related.through, "from_article_id", "to_article", Article,
+        "related": (Article.related.through, "from_article", "to_article", Article,
                     ("headline", "slug", None)),
     }
 
@@ -44,7 +44,8 @@ def _union_sql(alias, count):
     quote = connections[alias].ops.quote_name
     ids = ", ".join(["%s"] * count)
     selects = []
-    for link, article_column, target, model, fields in _links().values():
+    for link, article, target, model, fields in _links().values():
+        article_column = link._meta.get_field(article).column
         target_column = link._meta.get_field(target).column
         texts = [
             f"t.{quote(model._meta.get_field(field).column)}" if field else "''"
