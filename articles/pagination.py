@@ -28,7 +28,8 @@ class ListPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return remember(f"count:{self.count_key}", Paginator.count.func.__get__(self))
+        # Django's own count (a cached_property of Paginator), run only when none is kept.
+        return remember(f"count:{self.count_key}", lambda: Paginator.count.func(self))
 
     def page(self, number):
         number = self.validate_number(number)
