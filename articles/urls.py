@@ -1,8 +1,8 @@
 from django.urls import path, register_converter
 
-from articles import views
-from articles.archive import MonthConverter, YearConverter
-from articles.feeds import ArticleFeed
+from articles.public import views
+from articles.public.archive import MonthConverter, YearConverter
+from articles.public.feeds import ArticleFeed
 
 register_converter(YearConverter, "year")
 register_converter(MonthConverter, "month")

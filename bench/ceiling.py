@@ -1,7 +1,7 @@
 """The two ceilings an article page is measured against, served by the same gunicorn.
 
 - The template ceiling renders the real article template with the context the real view
-  passes (articles.views.render_article), from an article held in memory: unsaved model
+  passes (articles.public.views.render_article), from an article held in memory: unsaved model
   instances whose relations are filled as prefetch_related leaves them, so no query runs.
   It is what an article page would cost if the database were free.
 - The bytes ceiling answers with fixed bytes of an article page's size (BENCH_PAGE_BYTES,

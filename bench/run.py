@@ -147,7 +147,7 @@ def choose_pages():
     from django.urls import NoReverseMatch, reverse
 
     from articles.models import Article, City, Person, Topic
-    from articles.views import LIST_PAGE_SIZE
+    from articles.public.views import LIST_PAGE_SIZE
     from bench import generate
 
     public = Article.objects.published()

@@ -217,7 +217,7 @@ def choose_paths():
     from django.urls import reverse
 
     from articles.models import Article, City, Organisation, Person, Topic
-    from articles.views import LIST_PAGE_SIZE
+    from articles.public.views import LIST_PAGE_SIZE
 
     public = Article.objects.published()
     pks = list(public.values_list("pk", flat=True))

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from articles.sitemaps import SITEMAPS, NewsSitemap, robots_txt, sitemap_index
+from articles.public.sitemaps import SITEMAPS, NewsSitemap, robots_txt, sitemap_index
 from newsroom import health, media
 
 urlpatterns = [

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import revisions, workflow
+from articles.editorial import revisions, workflow
 from articles.models import Article, Revision, Status, Transition, WorkflowEvent
 from tests.admin_forms import add_url, article_data, change_url
 

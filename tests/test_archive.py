@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.archive import Month, month_counts
 from articles.models import Article, Status
+from articles.public.archive import Month, month_counts
 
 pytestmark = pytest.mark.django_db
 

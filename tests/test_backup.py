@@ -28,7 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from psycopg import sql
 
-from articles import archive, previews, revisions, workflow
+from articles.editorial import previews, revisions, workflow
 from articles.models import (
     Affiliation,
     Article,
@@ -46,7 +46,8 @@ from articles.models import (
     Transition,
 )
 from articles.models.people import OrganisationKind
-from articles.sitemaps import SITEMAPS
+from articles.public import archive
+from articles.public.sitemaps import SITEMAPS
 
 from .conftest import jpeg_bytes
 

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from articles import revisions
+from articles.editorial import revisions
 from articles.models import (
     Affiliation,
     City,
@@ -31,7 +31,7 @@ from articles.models import (
     Status,
     Teaser,
 )
-from articles.sitemaps import SITEMAPS
+from articles.public.sitemaps import SITEMAPS
 from tests.public_urls import concrete_urls
 
 pytestmark = pytest.mark.django_db

@@ -16,9 +16,9 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.filters import ArticleFilter
 from articles.models import Article, City, Image, Organisation, Person, Topic
-from articles.sitemaps import SITEMAPS
+from articles.public.filters import ArticleFilter
+from articles.public.sitemaps import SITEMAPS
 from tests.public_urls import concrete_urls, url_names
 
 pytestmark = pytest.mark.django_db

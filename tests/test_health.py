@@ -56,7 +56,7 @@ def test_database_outage_gives_a_friendly_503(client, monkeypatch):
     def unavailable(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr("articles.views.placement_teasers", unavailable)
+    monkeypatch.setattr("articles.public.views.placement_teasers", unavailable)
     response = client.get("/")
     assert response.status_code == 503
     page = response.content.decode()

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article, ImageCredit, Organisation, Person, Status
-from articles.sitemaps import SITEMAPS
+from articles.public.sitemaps import SITEMAPS
 from tests.public_urls import concrete_urls
 
 pytestmark = pytest.mark.django_db

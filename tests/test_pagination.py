@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import pagination, workflow
+from articles.editorial import workflow
 from articles.models import Status, Transition
+from articles.public import pagination
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import previews, workflow
+from articles.editorial import previews, workflow
 from articles.models import Status, Transition
 
 pytestmark = pytest.mark.django_db

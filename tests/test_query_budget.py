@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Affiliation, ImageCredit, Organisation, Person
-from articles.sitemaps import SITEMAPS
+from articles.public.sitemaps import SITEMAPS
 from tests.public_urls import concrete_urls
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from articles import previews
+from articles.editorial import previews
 from articles.models import Article, City, Organisation, Person, Status, Topic
-from articles.sitemaps import ArticleSitemap
+from articles.public.sitemaps import ArticleSitemap
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
-from articles import presence, revisions, workflow
-from articles.forms import ArticleAdminForm
+from articles.admin.forms import ArticleAdminForm
+from articles.editorial import presence, revisions, workflow
 from articles.models import Article, City, EditConflict, Status, Topic, Transition
 from articles.models.article import LIST_DEFERRED
 

@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from articles import previews, revisions, workflow
+from articles.editorial import previews, revisions, workflow
 from articles.models import Revision
 
 

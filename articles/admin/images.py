@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from articles import images
-from articles.forms import ImageAdminForm
+from articles.admin.forms import ImageAdminForm
 from articles.models import Image, ImageCredit
 
 from .common import URL_FIELD_OVERRIDES, NewsroomAdminMixin

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from articles.forms import SluggedAdminForm
+from articles.admin.forms import SluggedAdminForm
 from articles.models import Affiliation, Organisation, Person
 
 from .common import URL_FIELD_OVERRIDES, NewsroomAdminMixin

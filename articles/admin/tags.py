@@ -5,7 +5,7 @@ from django.http import JsonResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from articles.forms import TagAdminForm
+from articles.admin.forms import TagAdminForm
 from articles.models import City, Topic
 from articles.models.tags import tag_key
 

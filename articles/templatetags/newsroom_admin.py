@@ -1,6 +1,6 @@
 from django import template
 
-from articles.overview import editorial_overview as overview_for
+from articles.admin.overview import editorial_overview as overview_for
 
 register = template.Library()
 

@@ -1,9 +1,9 @@
-"""Template side of articles.seo and articles.feeds: canonical and absolute URLs, feed
+"""Template side of articles.public.seo and articles.public.feeds: canonical and absolute URLs, feed
 autodiscovery and structured data in the <head>."""
 
 from django import template
 
-from articles import feeds, seo
+from articles.public import feeds, seo
 
 register = template.Library()
 

@@ -12,10 +12,10 @@ from django.utils.html import escape
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
-from articles.context_processors import site
 from articles.models import Article, City, Organisation, Person, Topic
 from articles.models.relations import load_relations
-from articles.seo import author_names, tag_names
+from articles.public.context_processors import site
+from articles.public.seo import author_names, tag_names
 
 FEED_SIZE = 30
 FORMATS = {"rss": (Rss201rev2Feed, "RSS"), "atom": (Atom1Feed, "Atom")}

@@ -6,11 +6,12 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagField
 
-from articles import images, revisions, workflow
+from articles import images
+from articles.admin.widgets import SlugInput, TagSuggestInput
+from articles.editorial import revisions, workflow
 from articles.models import Article, Image, ImageCredit
 from articles.models.tags import GermanTag, normalise_tag_name, tag_key
 from articles.slugs import german_slugify
-from articles.widgets import SlugInput, TagSuggestInput
 
 
 def check_tag_length(name):
@@ -87,7 +88,7 @@ class TagAdminForm(SluggedAdminForm):
 class ArticleAdminForm(SluggedAdminForm):
     """The article form. It needs the user and the workflow step the button asked for.
 
-    The status is never a form field: it changes only through `articles.workflow`, when
+    The status is never a form field: it changes only through `articles.editorial.workflow`, when
     the admin takes the step named by the pressed button after saving the content. The
     form checks that step against the content as typed, so a refused step saves nothing.
     It also carries the version the user started from, so a save over someone else's

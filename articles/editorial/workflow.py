@@ -18,7 +18,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from articles import revisions
+from articles.editorial import revisions
 from articles.models import Status, Transition, WorkflowEvent
 
 PUBLISH_PERMISSION = "articles.publish_article"

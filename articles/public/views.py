@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
-from articles import archive, credits, previews, search
-from articles.feedback import FeedbackForm
-from articles.filters import ArticleFilter
+from articles import search
+from articles.editorial import previews
 from articles.models import (
     Affiliation,
     Article,
@@ -26,7 +25,10 @@ from articles.models import (
 )
 from articles.models.relations import load_relations
 from articles.models.teasers import Placement, placement_teasers
-from articles.pagination import ListPaginationMixin
+from articles.public import archive, credits
+from articles.public.feedback import FeedbackForm
+from articles.public.filters import ArticleFilter
+from articles.public.pagination import ListPaginationMixin
 
 LIST_PAGE_SIZE = 20
 HOME_LEAD_COUNT = 1
