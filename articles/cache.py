@@ -44,27 +44,39 @@ def invalidate():
         cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
 
 
-def seconds_until_next_publication(current_generation):
-    """How long a page may live before a scheduled article is due (None: none is; 0: the
-    page must not be kept)."""
+def next_publication(current_generation):
+    """When the next scheduled article or scheduled update of a live article is due, as
+    a timestamp (0: none is; None: the database cannot say). Kept per generation; asked
+    again once that time has passed, so a due update is seen by the next request."""
     key = f"newsroom:pages:{current_generation}:next-publication"
     due = cache.get(key)
-    if due is None:
-        from articles.models import Article, Status
+    if due is None or (due and due <= time.time()):
+        from articles.models import Article, Status, WorkingCopy
 
+        now = timezone.now()
+        scheduled = Article.objects.filter(
+            status=Status.PUBLISHED, published_at__gt=now
+        ).order_by().values_list("published_at", flat=True)
+        # An update is due from its time until it is applied.
+        updates = WorkingCopy.objects.filter(
+            publish_at__isnull=False).order_by().values_list("publish_at", flat=True)
         try:
-            due = (
-                Article.objects.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
-                .order_by("published_at")
-                .values_list("published_at", flat=True)
-                .first()
-            )
+            first = scheduled.union(updates).order_by("published_at").first()
         except (OperationalError, InterfaceError):
-            # The database is away, yet the view did without it (robots.txt): serve the
-            # page, but keep it nowhere, as nobody can tell how long it stays true.
-            return 0
-        due = due.timestamp() if due else 0
+            return None
+        due = first.timestamp() if first else 0
         cache.set(key, due, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
+    return due
+
+
+def seconds_until_next_publication(current_generation):
+    """How long a page may live before a scheduled article or update is due (None: none
+    is; 0: the page must not be kept)."""
+    due = next_publication(current_generation)
+    if due is None:
+        # The database is away, yet the view did without it (robots.txt): serve the
+        # page, but keep it nowhere, as nobody can tell how long it stays true.
+        return 0
     return max(0, due - time.time()) if due else None
 
 
@@ -168,7 +180,7 @@ class PageCacheMiddleware:
 
 
 # Saved with every article change, but never shown to visitors on their own.
-INVISIBLE_MODELS = {"revision", "workflowevent", "editingpresence"}
+INVISIBLE_MODELS = {"revision", "workflowevent", "editingpresence", "workingcopy"}
 
 
 def _content_changed(sender, **kwargs):

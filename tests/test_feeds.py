@@ -119,7 +119,7 @@ def test_feed_item_carries_the_article(client, make_article, make_image, format)
     assert {tag.term for tag in entry.tags} == {"Smart City", "Kaiserslautern"}
     assert entry.published_parsed[:6] == article.published_at.utctimetuple()[:6]
     if format == "atom":  # RSS 2.0 has no element for the date of the last change
-        assert entry.updated_parsed[:6] == article.updated_at.utctimetuple()[:6]
+        assert entry.updated_parsed[:6] == article.public_modified_at.utctimetuple()[:6]
     (enclosure,) = entry.enclosures
     assert enclosure.href == f"http://testserver{image.file.url}"
     assert enclosure.type == "image/jpeg"

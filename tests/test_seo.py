@@ -195,7 +195,8 @@ def test_article_has_open_graph_and_twitter_card(client, article):
     assert page.one("og:site_name") == "Kommune digital"
     published = datetime.fromisoformat(page.one("article:published_time"))
     assert published == article.published_at
-    assert datetime.fromisoformat(page.one("article:modified_time")) == article.updated_at
+    # Not a save nobody saw: the last change that went public (here, the publication).
+    assert datetime.fromisoformat(page.one("article:modified_time")) == article.published_at
     assert page.one("article:section") in {"Smart City", "Personalien"}
     assert set(page.values("article:tag")) == {"Smart City", "Personalien", "Kaiserslautern"}
     assert page.one("twitter:card") == "summary_large_image"
@@ -210,7 +211,7 @@ def test_article_has_news_article_json_ld(client, article):
     assert data["headline"] == article.headline
     assert data["description"] == article.teaser
     assert datetime.fromisoformat(data["datePublished"]) == article.published_at
-    assert datetime.fromisoformat(data["dateModified"]) == article.updated_at
+    assert datetime.fromisoformat(data["dateModified"]) == article.published_at
     assert data["author"] == [{"@type": "Person", "name": "Ilka Autorin"}]
     assert data["image"] == [f"{BASE}{article.lead_image.file.url}"]
     assert data["publisher"]["@type"] == "Organization"
@@ -310,8 +311,8 @@ def make_hidden(make_article, **tags):
     ]
 
 
-def set_updated_at(article, moment):
-    Article.objects.filter(pk=article.pk).update(updated_at=moment)
+def set_modified_at(article, moment):
+    Article.objects.filter(pk=article.pk).update(modified_at=moment)
     article.refresh_from_db()
     return article
 
@@ -321,8 +322,8 @@ def test_sitemap_lists_public_content_only_with_lastmod(client, make_article):
     person, org = Person.objects.create(name="Öffentlich"), Organisation.objects.create(name="Ja")
     tags = {"topics": ["Smart City"], "cities": ["Jena"], "people": [person],
             "organisations": [org]}
-    older = set_updated_at(make_article(**tags), now - timedelta(days=10))
-    newer = set_updated_at(make_article(**tags), now - timedelta(days=3))
+    older = set_modified_at(make_article(**tags), now - timedelta(days=10))
+    newer = set_modified_at(make_article(**tags), now - timedelta(days=3))
     # Hidden articles: about the same subjects (and changed later), and about their own.
     hidden = make_hidden(make_article, **tags) + make_hidden(
         make_article, topics=["Geheim"], cities=["Nirgendwo"],
@@ -334,11 +335,11 @@ def test_sitemap_lists_public_content_only_with_lastmod(client, make_article):
 
     subjects = [Topic.objects.get(name="Smart City"), City.objects.get(name="Jena"), person, org]
     assert entries == {
-        f"{BASE}/": day(newer.updated_at),
-        f"{BASE}/artikel/": day(newer.updated_at),
-        f"{BASE}{older.get_absolute_url()}": day(older.updated_at),
-        f"{BASE}{newer.get_absolute_url()}": day(newer.updated_at),
-        **{f"{BASE}{s.get_absolute_url()}": day(newer.updated_at) for s in subjects},
+        f"{BASE}/": day(newer.modified_at),
+        f"{BASE}/artikel/": day(newer.modified_at),
+        f"{BASE}{older.get_absolute_url()}": day(older.modified_at),
+        f"{BASE}{newer.get_absolute_url()}": day(newer.modified_at),
+        **{f"{BASE}{s.get_absolute_url()}": day(newer.modified_at) for s in subjects},
     }
     assert not any(a.get_absolute_url() in url for a in hidden for url in entries)
 

@@ -5,7 +5,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.formats import date_format
@@ -14,8 +14,17 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
 from articles.admin.forms import ArticleAdminForm
-from articles.editorial import presence, revisions, workflow
-from articles.models import Article, City, EditConflict, Status, Topic, Transition
+from articles.editorial import livecopy, presence, revisions, workflow
+from articles.models import (
+    Article,
+    ChangeState,
+    City,
+    EditConflict,
+    Status,
+    Topic,
+    Transition,
+    WorkingCopy,
+)
 from articles.models.article import LIST_DEFERRED
 
 from .common import NewsroomAdminMixin
@@ -85,6 +94,13 @@ class AuthorListFilter(ChoiceListFilter):
 
 
 class ArticleChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        # The trash has its own view: the status filter's "Im Papierkorb".
+        if request.GET.get("status__exact") != Status.TRASHED:
+            queryset = queryset.exclude(status=Status.TRASHED)
+        return queryset
+
     def get_results(self, request):
         # The rows shown leave out the body and the search data, the two largest columns.
         # Only here: actions take `get_queryset` and need whole articles.
@@ -111,7 +127,8 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
     search_fields = ["kicker", "headline", "teaser", "body"]
     autocomplete_fields = ["lead_image", "people", "organisations", "related", "authors"]
     readonly_fields = ["state", "workflow_log"]
-    actions = ["submit_selected", "publish_selected", "archive_selected"]
+    actions = ["submit_selected", "publish_selected", "publish_changes_selected",
+               "archive_selected", "trash_selected", "untrash_selected"]
     # In the order a journalist writes: the text, then what it is about, then publishing.
     fieldsets = [
         (_("Artikel"), {"fields": ["kicker", "headline", "teaser", "body", "lead_image"]}),
@@ -121,8 +138,8 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
         ),
         (
             _("Veröffentlichung"),
-            {"fields": ["state", "published_at", "slug", "authors", "workflow_comment",
-                        "workflow_log", "edit_version"]},
+            {"fields": ["state", "published_at", "slug", "authors", "correction",
+                        "changes_at", "workflow_comment", "workflow_log", "edit_version"]},
         ),
     ]
 
@@ -130,9 +147,17 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
         css = {"all": ["articles/admin/article.css"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("lead_image").prefetch_related(
-            "authors"
+        pending = WorkingCopy.objects.filter(article=OuterRef("pk")).values("state")[:1]
+        return (
+            super().get_queryset(request).select_related("lead_image")
+            .prefetch_related("authors").annotate(changes_state=Subquery(pending))
         )
+
+    def get_fieldsets(self, request, obj=None):
+        shown = ArticleAdminForm.fields_for_changes(obj, request.user)
+        hidden = {"correction", "changes_at"} - set(shown)
+        return [(name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+                for name, options in super().get_fieldsets(request, obj)]
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
@@ -175,13 +200,22 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
             steps = workflow.available_steps(Article(), request.user)
             return {"workflow_steps": steps}
         presence.touch(article, request.user)
-        sent_back = article.workflow_events.filter(transition=Transition.SEND_BACK).first()
+        working_copy = livecopy.working_copy_of(article)
+        # A comment sent back stays in view while what it was about waits for work.
+        changes_waiting = (working_copy.state == ChangeState.DRAFT if working_copy
+                           else article.status == Status.DRAFT)
+        sent_back = changes_waiting and article.workflow_events.filter(
+            transition__in=[Transition.SEND_BACK, Transition.SEND_BACK_CHANGES]).first()
         return {
-            "workflow_steps": workflow.available_steps(article, request.user),
+            "workflow_steps": workflow.available_steps(
+                article, request.user, editing=self.has_change_permission(request, article)),
+            "working_copy": working_copy,
+            "pending_changes": working_copy and revisions.diff(
+                revisions.snapshot(article), working_copy.data),
             "others_editing": [
                 author_name(user) for user in presence.others_editing(article, request.user)
             ],
-            "sent_back": sent_back if article.status == Status.DRAFT else None,
+            "sent_back": sent_back or None,
             "preview_url": reverse("articles:preview", args=[article.pk]),
         }
 
@@ -193,41 +227,75 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
             context["media"] = media.with_nonce(str(request.csp_nonce))
         return super().render_change_form(request, context, *args, **kwargs)
 
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Changes go through the one writer of content: the row, or a published
+        # article's working copy, merged with what others saved meanwhile.
+        livecopy.save(
+            obj, form.content, request.user, expected_version=form.expected_version,
+            correction=form.cleaned_data.get("correction"),
+        )
+
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
         article = form.instance
+        if not change:
+            super().save_related(request, form, formsets, change)
+            if not form.transition:  # the step records the version itself
+                revisions.record(article, request.user)
         if form.transition:
             event = workflow.perform(
-                article, form.transition, request.user,
-                publish_at=form.cleaned_data.get("published_at"),
+                article, form.transition, request.user, publish_at=form.step_time(),
                 comment=form.cleaned_data.get("workflow_comment", ""),
             )
             self.message_user(request, _("Artikel %(step)s.") % {
                 "step": event.get_transition_display()}, messages.SUCCESS)
-        else:
-            revisions.record(article, request.user)
 
     def view_on_site(self, obj):
         # Drafts and scheduled articles have no public page yet.
         return obj.get_absolute_url() if obj.is_public else None
 
     def has_delete_permission(self, request, obj=None):
-        # Published and archived articles are the editors' to remove, as is their status.
-        if obj is not None and obj.status in (Status.PUBLISHED, Status.ARCHIVED):
-            return workflow.can_publish(request.user) and super().has_delete_permission(
-                request, obj
-            )
-        return super().has_delete_permission(request, obj)
+        # Articles go into the trash (a workflow step); deleting one for good, with its
+        # history, is an editor's explicit act there.
+        if obj is not None and obj.status != Status.TRASHED:
+            return False
+        return workflow.can_publish(request.user) and super().has_delete_permission(
+            request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        # A trashed article is read-only until an editor takes it out of the trash.
+        if obj is not None and obj.status == Status.TRASHED:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if request.GET.get("status__exact") != Status.TRASHED:
+            actions.pop("delete_selected", None)
+            actions.pop("untrash_selected", None)
+        else:
+            actions = {name: action for name, action in actions.items()
+                       if name in ("delete_selected", "untrash_selected")}
+        return actions
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset.filter(status=Status.TRASHED))
 
     def has_publish_permission(self, request):
         return workflow.can_publish(request.user)
 
-    def take_step(self, request, queryset, transition):
-        """A bulk action: take one workflow step on each article; report what was refused."""
+    def take_step(self, request, queryset, transition, on_changes=None):
+        """A bulk action: take one workflow step on each article (`on_changes` instead on
+        an article with pending changes); report what was refused."""
         done, refused = 0, []
         for article in queryset:
+            step = transition
+            if on_changes and getattr(article, "changes_state", None):
+                step = on_changes
             try:
-                workflow.perform(article, transition, request.user)
+                workflow.perform(article, step, request.user)
             except (ValidationError, PermissionDenied) as refusal:
                 reasons = getattr(refusal, "messages", None) or [str(refusal)]
                 refused.append(f"„{article.headline}“: {' '.join(reasons)}")
@@ -246,15 +314,29 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
 
     @admin.action(description=_("Ausgewählte zur Prüfung einreichen"), permissions=["change"])
     def submit_selected(self, request, queryset):
-        self.take_step(request, queryset, Transition.SUBMIT)
+        self.take_step(request, queryset, Transition.SUBMIT,
+                       on_changes=Transition.SUBMIT_CHANGES)
 
     @admin.action(description=_("Ausgewählte jetzt veröffentlichen"), permissions=["publish"])
     def publish_selected(self, request, queryset):
         self.take_step(request, queryset, Transition.PUBLISH)
 
+    @admin.action(description=_("Änderungen der ausgewählten veröffentlichen"),
+                  permissions=["publish"])
+    def publish_changes_selected(self, request, queryset):
+        self.take_step(request, queryset, Transition.PUBLISH_CHANGES)
+
     @admin.action(description=_("Ausgewählte archivieren"), permissions=["publish"])
     def archive_selected(self, request, queryset):
         self.take_step(request, queryset, Transition.ARCHIVE)
+
+    @admin.action(description=_("Ausgewählte in den Papierkorb legen"), permissions=["change"])
+    def trash_selected(self, request, queryset):
+        self.take_step(request, queryset, Transition.TRASH)
+
+    @admin.action(description=_("Ausgewählte aus dem Papierkorb holen"), permissions=["publish"])
+    def untrash_selected(self, request, queryset):
+        self.take_step(request, queryset, Transition.UNTRASH)
 
     @admin.display(description=_("Status"), ordering="status")
     def state(self, obj):
@@ -262,7 +344,13 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
         label = workflow.STATE_LABELS[state]
         if state == workflow.SCHEDULED:
             when = date_format(localtime(obj.published_at), "SHORT_DATETIME_FORMAT")
-            return _("%(state)s für %(when)s") % {"state": label, "when": when}
+            label = _("%(state)s für %(when)s") % {"state": label, "when": when}
+        changes = getattr(obj, "changes_state", None)
+        if changes is None and obj.pk and not hasattr(obj, "changes_state"):
+            changes = workflow.changes_state_of(obj)
+        if changes:
+            return _("%(state)s – %(changes)s") % {
+                "state": label, "changes": ChangeState(changes).label}
         return label
 
     @admin.display(description=_("Arbeitsschritte"))

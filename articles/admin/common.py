@@ -4,6 +4,8 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from articles.models import StaleSave
+
 # Editors paste addresses without a scheme; today's sites answer on https.
 URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
 
@@ -95,3 +97,30 @@ class NewsroomAdminMixin:
     def get_search_results(self, request, queryset, search_term):
         # The changelist's search form refuses NUL itself; the autocomplete's ?term= not.
         return super().get_search_results(request, queryset, search_text(search_term))
+
+
+class VersionedAdminMixin:
+    """Saves a Versioned row only from the version its form was opened at (see
+    articles.admin.forms.VersionedFormMixin); a save that loses the race in between is
+    handled again from the top and so shows the refusal with the typed values."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "edit_version"]}), *rest]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Without a version from the form (a script's POST), from the one this
+            # request loaded.
+            expected = form.cleaned_data.get("edit_version")
+            obj.claim_version(obj.version if expected is None else expected)
+        super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleSave:
+            return super().changeform_view(request, object_id, form_url, extra_context)

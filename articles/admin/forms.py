@@ -1,6 +1,7 @@
 """Admin forms: the article form journalists write in, and the forms for named things."""
 
 from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -8,8 +9,8 @@ from taggit.forms import TagField
 
 from articles import images
 from articles.admin.widgets import SlugInput, TagSuggestInput
-from articles.editorial import revisions, workflow
-from articles.models import Article, Image, ImageCredit
+from articles.editorial import livecopy, revisions, workflow
+from articles.models import Article, Image, ImageCredit, Status, Transition
 from articles.models.tags import GermanTag, normalise_tag_name, tag_key
 from articles.slugs import german_slugify
 
@@ -38,6 +39,43 @@ class CommaSeparatedTagField(TagField):
         for name in names:
             check_tag_length(name)
         return names
+
+
+class VersionedFormMixin(forms.Form):
+    """For pictures, credits, people, organisations and teasers: a save from a copy that
+    someone else has saved over since is refused once, with what they changed, and the
+    typed values kept; saving again then is the user's explicit choice. The admin claims
+    the version in the same transaction as the write (VersionedAdminMixin)."""
+
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edit_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None or self.add_prefix("edit_version") not in self.data:
+            return cleaned  # no form of ours: scripts that post their own data
+        current = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+        if current is None or cleaned.get("edit_version") == current.version:
+            return cleaned
+        changed = [
+            f"{field.label}: „{Truncator(str(getattr(current, name) or '–')).chars(80)}“"
+            for name, field in self.fields.items()
+            if name in self.initial and hasattr(current, name)
+            and not isinstance(field, forms.FileField)
+            and self.initial[name] != field.prepare_value(getattr(current, name))
+        ]
+        self.data = self.data.copy()
+        self.data[self.add_prefix("edit_version")] = current.version
+        raise ValidationError(
+            _("Während Sie bearbeitet haben, hat jemand anderes diesen Eintrag gespeichert. "
+              "Ihre Eingaben sind erhalten. Jetzt gespeichert: %(changed)s. Wenn Sie erneut "
+              "speichern, ersetzen Ihre Eingaben diese Fassung."),
+            code="stale_save",
+            params={"changed": "; ".join(changed) or _("keine sichtbare Änderung")},
+        )
 
 
 class SluggedAdminForm(forms.ModelForm):
@@ -88,15 +126,36 @@ class TagAdminForm(SluggedAdminForm):
 class ArticleAdminForm(SluggedAdminForm):
     """The article form. It needs the user and the workflow step the button asked for.
 
-    The status is never a form field: it changes only through `articles.editorial.workflow`, when
-    the admin takes the step named by the pressed button after saving the content. The
-    form checks that step against the content as typed, so a refused step saves nothing.
-    It also carries the version the user started from, so a save over someone else's
-    newer save is refused (optimistic locking; the model enforces it on the write).
+    The status is never a form field: it changes only through
+    `articles.editorial.workflow`, when the admin takes the step named by the pressed
+    button after saving the content. The form checks that step against the content as
+    typed, so a refused step saves nothing.
+
+    It edits what `livecopy.content_of` gives: the working copy of a published article,
+    else the article. It carries the version the user started from; when someone else
+    saved since, fields only one of the two changed are merged, and a field both changed
+    is refused until the user chooses, per field, their text or the other one.
     """
 
     slug_source = "headline"
-    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Text, not a number field: a version that is missing or garbled is no reason to
+    # lose the typed text; it merges as a conflict on every field both sides differ in.
+    edit_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    correction = forms.CharField(
+        label=_("Korrekturhinweis"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Erscheint mit Datum unter dem Artikel und im Feed, sobald die Änderungen "
+                    "veröffentlicht sind. Leer lassen bei Änderungen ohne inhaltlichen "
+                    "Fehler (Tippfehler, Ergänzungen)."),
+    )
+    changes_at = forms.SplitDateTimeField(
+        label=_("Änderungen veröffentlichen am"),
+        required=False,
+        widget=AdminSplitDateTime,
+        help_text=_("Nur für „Änderungen terminieren“: Dann gehen die Änderungen von selbst "
+                    "online."),
+    )
     workflow_comment = forms.CharField(
         label=_("Kommentar zum Arbeitsschritt"),
         required=False,
@@ -122,38 +181,104 @@ class ArticleAdminForm(SluggedAdminForm):
         self.user = user
         self.transition = transition or None
         self.conflict = None
+        self.content = None
+        self.expected_version = self.instance.version
         self.fields["edit_version"].initial = self.instance.version
+        self.working_copy = (
+            livecopy.working_copy_of(self.instance) if self.instance.pk else None
+        )
+        if self.working_copy is not None:
+            self.initial.update(revisions.form_initial(self.working_copy.data))
+            self.initial["correction"] = self.working_copy.correction
+        if self.working_copy is not None:
+            self.initial["changes_at"] = self.working_copy.publish_at
         if "published_at" in self.fields and not workflow.can_publish(user):
             # The publication time is part of publishing, which is the editors' step.
             self.fields["published_at"].disabled = True
 
+    @staticmethod
+    def fields_for_changes(article, user):
+        """The fields that only changes to a published article have: its public
+        correction note, and (for editors) the time the changes go live."""
+        fields = []
+        if article is not None and livecopy.is_protected(article):
+            fields.append("correction")
+            if article.status == Status.PUBLISHED and workflow.can_publish(user):
+                fields.append("changes_at")
+        return fields
+
     def clean(self):
         cleaned = super().clean()
-        self._check_version()
+        if self.instance.pk and not self.errors:
+            self.content = self._typed_content(cleaned)
+            self._merge_with_later_saves()
         if self.transition:
             self._check_step(cleaned)
         return cleaned
 
-    def _check_version(self):
-        if self.instance.pk is None:
-            return
+    def _typed_content(self, cleaned):
+        """What the user typed, as a content document (articles.editorial.revisions)."""
+        shown = self.working_copy.data if self.working_copy else revisions.snapshot(
+            Article.objects.get(pk=self.instance.pk))
+        content = revisions.content_from_values(cleaned, shown)
+        if not content["slug"] and livecopy.is_protected(self.instance):
+            content["slug"] = shown["slug"]  # a live address never changes by accident
+        return content
+
+    def clean_edit_version(self):
+        value = self.cleaned_data["edit_version"]
+        return int(value) if value.isdigit() and len(value) < 10 else None
+
+    def _merge_with_later_saves(self):
         started_from = self.cleaned_data.get("edit_version")
-        current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
-        current = current.first()
-        if started_from == current:
+        article = Article.objects.get(pk=self.instance.pk)
+        if started_from == article.version:
             return
-        self.conflict = revisions.changes_since(self.instance, started_from)
-        # The next save starts from the current version, once the user has merged by hand.
-        self.data = self.data.copy()
-        self.data[self.add_prefix("edit_version")] = current
-        raise ValidationError(
-            _("Während Sie den Artikel bearbeitet haben, hat %(who)s ihn gespeichert. Ihre "
-              "Eingaben sind unten erhalten; was die andere Person geändert hat, steht "
-              "darüber. Bitte übernehmen Sie, was davon bleiben soll, und speichern Sie "
-              "erneut."),
-            code="edit_conflict",
-            params={"who": self.conflict.who or _("jemand anderes")},
+        base = article.revisions.filter(version=started_from).first()
+        theirs = livecopy.content_of(article)
+        merged, conflicts = livecopy.merge(base.data if base else None, theirs, self.content)
+        decided_against = self.data.get("_merge_version") == str(article.version)
+        choices = {name: self.data.get(f"_merge_{name}") if decided_against else None
+                   for name in conflicts}
+        undecided = [name for name, choice in choices.items() if choice not in ("mine", "theirs")]
+        if undecided:
+            self._refuse_until_decided(article, started_from, base, theirs, conflicts, choices)
+        for name, choice in choices.items():
+            merged[name] = theirs[name] if choice == "theirs" else self.content[name]
+        self.content = merged
+        self.expected_version = article.version
+
+    def _refuse_until_decided(self, article, started_from, base, theirs, conflicts, choices):
+        # What the user typed is kept as a version of its own, whatever happens next.
+        revisions.record(
+            article, self.user, data={**self.content, "status": article.status},
+            note=_("nicht gespeicherte Fassung (Bearbeitungskonflikt)"),
         )
+        self.conflict = revisions.conflict_since(
+            article, started_from, base.data if base else None, theirs, self.content,
+            conflicts, choices,
+        )
+        # Text only the other person changed is shown as they left it: the form is the
+        # merge as it would be saved.
+        self.data = self.data.copy()
+        for change in self.conflict.merged:
+            if change.field in revisions.TEXT_FIELDS + ("body",):
+                self.data[self.add_prefix(change.field)] = theirs[change.field]
+        raise ValidationError(
+            _("Während Sie den Artikel bearbeitet haben, hat %(who)s ihn gespeichert. Was nur "
+              "eine Seite geändert hat, ist zusammengeführt. Bei %(count)d Feld(ern) haben "
+              "beide geändert: Bitte wählen Sie dort jeweils eine Fassung und speichern Sie "
+              "erneut. Ihre Eingaben sind erhalten."),
+            code="edit_conflict",
+            params={"who": self.conflict.who or _("jemand anderes"),
+                    "count": len(conflicts)},
+        )
+
+    def step_time(self):
+        """The time a scheduling step asks for: of the changes, or of the article."""
+        if self.transition == Transition.SCHEDULE_CHANGES:
+            return self.cleaned_data.get("changes_at")
+        return self.cleaned_data.get("published_at")
 
     def _check_step(self, cleaned):
         content = {
@@ -163,11 +288,12 @@ class ArticleAdminForm(SluggedAdminForm):
             "lead_image": cleaned.get("lead_image"),
             "topics": cleaned.get("topics") or [],
             "cities": cleaned.get("cities") or [],
+            "slug": self.content["slug"] if self.content else cleaned.get("slug", ""),
         }
         try:
             workflow.check(
                 self.instance, self.transition, self.user, content=content,
-                publish_at=cleaned.get("published_at"),
+                publish_at=self.step_time(),
                 comment=cleaned.get("workflow_comment", ""),
             )
         except PermissionDenied as refusal:
@@ -189,7 +315,15 @@ class PictureField(forms.ImageField):
         return upload
 
 
-class ImageAdminForm(forms.ModelForm):
+class VersionedSluggedAdminForm(VersionedFormMixin, SluggedAdminForm):
+    """People and organisations."""
+
+
+class VersionedModelForm(VersionedFormMixin, forms.ModelForm):
+    """Credits and teasers."""
+
+
+class ImageAdminForm(VersionedFormMixin, forms.ModelForm):
     """An image with its credit: pick a known credit, or type a new one right here.
 
     Typing the photographer's name is what a journalist does with a fresh upload; a

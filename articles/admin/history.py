@@ -5,16 +5,29 @@ link never posts the change form (and never throws away what someone is typing).
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from articles.editorial import previews, revisions, workflow
-from articles.models import Revision
+from articles.editorial import livecopy, previews, revisions, workflow
+from articles.models import EditConflict, Revision
+
+
+def _version(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _refusal_text(refusal):
+    if isinstance(refusal, EditConflict):
+        return _("Jemand hat den Artikel inzwischen gespeichert. Bitte prüfen Sie die "
+                 "Versionen und stellen Sie erneut wieder her.")
+    return " ".join(refusal.messages)
 
 
 class ArticleHistoryAdminMixin:
@@ -26,7 +39,7 @@ class ArticleHistoryAdminMixin:
             path("<int:pk>/versionen/vergleich/", view(self.compare_view),
                  name="articles_article_compare"),
             path("<int:pk>/versionen/<int:revision_pk>/wiederherstellen/",
-                 view(require_POST(self.restore_view)), name="articles_article_restore"),
+                 view(self.restore_view), name="articles_article_restore"),
             path("<int:pk>/vorschau/", view(self.share_view), name="articles_article_share"),
         ]
 
@@ -53,6 +66,7 @@ class ArticleHistoryAdminMixin:
         return self._page(
             request, article, "revisions.html", _("Versionen: %s") % article.headline,
             revisions=article.revisions.select_related("user"),
+            can_restore=self.has_change_permission(request, article),
         )
 
     def compare_view(self, request, pk):
@@ -73,19 +87,34 @@ class ArticleHistoryAdminMixin:
         )
 
     def restore_view(self, request, pk, revision_pk):
+        """Shows what a restore would change; done only when confirmed (POST)."""
         article = self._article(request, pk)
         revision = get_object_or_404(article.revisions, pk=revision_pk)
-        try:
-            restored = workflow.restore(revision, request.user)
-        except PermissionDenied as refusal:
-            messages.error(request, str(refusal))
+        back = HttpResponseRedirect(reverse("admin:articles_article_revisions", args=[article.pk]))
+        if request.method == "POST":
+            try:
+                restored, notes = workflow.restore(
+                    revision, request.user,
+                    expected_version=_version(request.POST.get("edit_version")),
+                )
+            except (ValidationError, EditConflict) as refusal:
+                messages.error(request, _refusal_text(refusal))
+                return back
+            for note in notes:
+                messages.warning(request, note)
+            messages.success(request, _(
+                "Version %(old)d ist als neue Version %(new)d wiederhergestellt.") % {
+                "old": revision.version, "new": restored.version})
+            if livecopy.is_protected(article):
+                messages.info(request, _("Sichtbar ist weiter die veröffentlichte Fassung, bis "
+                                         "die Änderungen veröffentlicht sind."))
             return HttpResponseRedirect(
-                reverse("admin:articles_article_revisions", args=[article.pk])
-            )
-        messages.success(request, _(
-            "Version %(old)d ist als neue Version %(new)d wiederhergestellt; der Artikel ist "
-            "jetzt ein Entwurf.") % {"old": revision.version, "new": restored.version})
-        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+                reverse("admin:articles_article_change", args=[article.pk]))
+        return self._page(
+            request, article, "restore.html", _("Version wiederherstellen: %s") % article.headline,
+            revision=revision, protected=livecopy.is_protected(article),
+            changes=revisions.diff(livecopy.content_of(article), revision.data),
+        )
 
     def share_view(self, request, pk):
         """The preview link to hand out, and the button that revokes every such link."""

@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import JsonResponse
 from django.urls import path
 from django.utils.html import format_html
@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from articles import images
-from articles.admin.forms import ImageAdminForm
-from articles.models import Image, ImageCredit
+from articles.admin.forms import ImageAdminForm, VersionedModelForm
+from articles.editorial import workflow
+from articles.models import Article, Image, ImageCredit, Status
 
-from .common import URL_FIELD_OVERRIDES, NewsroomAdminMixin
+from .common import URL_FIELD_OVERRIDES, NewsroomAdminMixin, VersionedAdminMixin
 
 THUMBNAIL_BOX = (80, 60)
 
@@ -34,7 +35,8 @@ def thumbnail(image):
 
 
 @admin.register(ImageCredit)
-class ImageCreditAdmin(NewsroomAdminMixin, admin.ModelAdmin):
+class ImageCreditAdmin(VersionedAdminMixin, NewsroomAdminMixin, admin.ModelAdmin):
+    form = VersionedModelForm
     formfield_overrides = URL_FIELD_OVERRIDES
     list_display = ["creator", "rights_holder", "licence"]
     search_fields = ["creator", "rights_holder"]
@@ -42,7 +44,7 @@ class ImageCreditAdmin(NewsroomAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Image)
-class ImageAdmin(NewsroomAdminMixin, admin.ModelAdmin):
+class ImageAdmin(VersionedAdminMixin, NewsroomAdminMixin, admin.ModelAdmin):
     form = ImageAdminForm
     list_display = ["thumbnail", "title", "credit", "alt_text", "decorative", "uploaded_at"]
     list_display_links = ["thumbnail", "title"]
@@ -77,6 +79,26 @@ class ImageAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         if not self.has_add_permission(request) or "file" not in request.FILES:
             return JsonResponse({"error": "forbidden"}, status=403)
         return JsonResponse(images.read_credit_metadata(request.FILES["file"]))
+
+    def has_change_permission(self, request, obj=None):
+        # What stands under a published article's picture is published: only editors
+        # change it (articles.editorial.workflow.can_publish), like the article itself.
+        if obj is not None and not workflow.can_publish(request.user) and (
+            Article.objects.filter(lead_image=obj, status=Status.PUBLISHED).exists()
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        image = self.get_object(request, object_id)
+        if image is not None and self.has_view_permission(request, image) and not (
+            self.has_change_permission(request, image)
+        ):
+            messages.info(request, _(
+                "Dieses Bild gehört zu einem veröffentlichten oder terminierten Artikel. "
+                "Bildunterschrift, Alternativtext und Nachweis ändert deshalb nur die "
+                "Chefredaktion; bitte wenden Sie sich an sie."))
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("Vorschau"))
     def thumbnail(self, obj):

@@ -1,9 +1,9 @@
 from django.contrib import admin
 
-from articles.admin.forms import SluggedAdminForm
+from articles.admin.forms import VersionedSluggedAdminForm
 from articles.models import Affiliation, Organisation, Person
 
-from .common import URL_FIELD_OVERRIDES, NewsroomAdminMixin
+from .common import URL_FIELD_OVERRIDES, NewsroomAdminMixin, VersionedAdminMixin
 
 
 class AffiliationInline(NewsroomAdminMixin, admin.TabularInline):
@@ -17,8 +17,8 @@ class AffiliationInline(NewsroomAdminMixin, admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(NewsroomAdminMixin, admin.ModelAdmin):
-    form = SluggedAdminForm
+class PersonAdmin(VersionedAdminMixin, NewsroomAdminMixin, admin.ModelAdmin):
+    form = VersionedSluggedAdminForm
     list_display = ["name", "description"]
     search_fields = ["name"]
     autocomplete_fields = ["portrait"]
@@ -27,9 +27,9 @@ class PersonAdmin(NewsroomAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(NewsroomAdminMixin, admin.ModelAdmin):
+class OrganisationAdmin(VersionedAdminMixin, NewsroomAdminMixin, admin.ModelAdmin):
     formfield_overrides = URL_FIELD_OVERRIDES
-    form = SluggedAdminForm
+    form = VersionedSluggedAdminForm
     list_display = ["name", "kind", "city", "parent"]
     list_filter = ["kind"]
     search_fields = ["name"]

@@ -1,13 +1,15 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin.forms import VersionedModelForm
 from articles.models import Teaser
 
-from .common import NewsroomAdminMixin
+from .common import NewsroomAdminMixin, VersionedAdminMixin
 
 
 @admin.register(Teaser)
-class TeaserAdmin(NewsroomAdminMixin, admin.ModelAdmin):
+class TeaserAdmin(VersionedAdminMixin, NewsroomAdminMixin, admin.ModelAdmin):
+    form = VersionedModelForm
     list_display = [
         "headline_shown", "placement", "position", "active_from", "active_until"
     ]

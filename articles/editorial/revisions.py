@@ -8,6 +8,7 @@ diff reads well even after a person was renamed or deleted.
 import difflib
 import re
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.utils.dateparse import parse_datetime
@@ -17,9 +18,13 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, Image, Organisation, Person, Revision
+from articles.models import Article, City, Image, Organisation, Person, Revision, Topic
+from articles.models.tags import normalise_tag_name, tag_key
+from articles.sanitize import clean_html
 
 TEXT_FIELDS = ("kicker", "headline", "slug", "teaser")
+# Compared word by word; the other fields as a whole value.
+WORD_DIFFED = ("kicker", "headline", "teaser", "body")
 RELATIONS = ("topics", "cities", "people", "organisations", "related", "authors")
 LABELS = {
     "kicker": _("Dachzeile"),
@@ -54,19 +59,71 @@ def snapshot(article):
         "lead_image": _ref(image, image.title) if image else None,
         "topics": sorted(article.topics.names()),
         "cities": sorted(article.cities.names()),
-        "people": [_ref(p, p.name) for p in article.people.order_by("name")],
-        "organisations": [_ref(o, o.name) for o in article.organisations.order_by("name")],
-        "related": [_ref(a, a.headline) for a in article.related.order_by("pk")],
-        "authors": [
-            _ref(u, u.get_full_name() or u.get_username()) for u in article.authors.order_by("pk")
-        ],
+        **_references(people=article.people.all(), organisations=article.organisations.all(),
+                      related=article.related.all(), authors=article.authors.all()),
     }
 
 
-def record(article, user, note=""):
+def _references(*, people, organisations, related, authors):
+    """Relations by id and name, in an order that does not depend on the database."""
+    by_name = {"key": lambda obj: (obj.name, obj.pk)}
+    return {
+        "people": [_ref(p, p.name) for p in sorted(people, **by_name)],
+        "organisations": [_ref(o, o.name) for o in sorted(organisations, **by_name)],
+        "related": [_ref(a, a.headline) for a in sorted(related, key=lambda a: a.pk)],
+        "authors": [_ref(u, u.get_full_name() or u.get_username())
+                    for u in sorted(authors, key=lambda u: u.pk)],
+    }
+
+
+def _tag_names(model, names):
+    """Typed tag names as they are stored: "smart city" is the topic "Smart City"."""
+    stored = dict(model.objects.filter(name_key__in=[tag_key(n) for n in names])
+                  .values_list("name_key", "name"))
+    return sorted({stored.get(tag_key(n), normalise_tag_name(n)) for n in names})
+
+
+def content_from_values(values, shown):
+    """A content document from an article form's cleaned values. `shown` is the document
+    the form was filled from: where the form loses precision (a time's microseconds),
+    its value stands, so an untouched field never reads as changed."""
+    published_at = values.get("published_at")
+    shown_at = parse_datetime(shown["published_at"]) if shown.get("published_at") else None
+    if published_at and shown_at and published_at == shown_at.replace(microsecond=0):
+        published_at = shown_at
+    image = values.get("lead_image")
+    return {
+        **{name: values.get(name) or "" for name in TEXT_FIELDS},
+        "body": clean_html(values.get("body") or ""),
+        "published_at": published_at.isoformat() if published_at else None,
+        "lead_image": _ref(image, image.title) if image else None,
+        "topics": _tag_names(Topic, values.get("topics") or []),
+        "cities": _tag_names(City, values.get("cities") or []),
+        **_references(**{name: values.get(name) or []
+                         for name in ("people", "organisations", "related", "authors")}),
+    }
+
+
+def form_initial(data):
+    """An article form's initial values from a content document."""
+    published_at = data.get("published_at")
+    return {
+        **{name: data.get(name, "") for name in (*TEXT_FIELDS, "body")},
+        "published_at": parse_datetime(published_at) if published_at else None,
+        "lead_image": (data.get("lead_image") or {}).get("id"),
+        # The tag inputs spell out anything with a `name`.
+        "topics": [SimpleNamespace(name=name) for name in data.get("topics", [])],
+        "cities": [SimpleNamespace(name=name) for name in data.get("cities", [])],
+        **{name: [ref["id"] for ref in data.get(name, [])]
+           for name in ("people", "organisations", "related", "authors")},
+    }
+
+
+def record(article, user, note="", data=None):
+    """Keep `data` (by default the saved article) as the article's current version."""
     return Revision.objects.create(
         article=article, version=article.version, user=user, status=article.status,
-        data=snapshot(article), note=note,
+        data=snapshot(article) if data is None else data, note=note,
     )
 
 
@@ -115,14 +172,17 @@ def _display(name, value):
     return str(value)
 
 
-def _words(html):
-    text = strip_tags(re.sub(r"</(p|h\d|li|blockquote)>", "\n", html or ""))
-    return re.findall(r"\S+|\n", text)
+def _words(text, *, html):
+    """The words of a field: the body's as read (its markup dropped, blocks as line
+    breaks), a plain-text field's exactly as typed, "<b>" included."""
+    if html:
+        text = strip_tags(re.sub(r"</(p|h\d|li|blockquote)>", "\n", text or ""))
+    return re.findall(r"\S+|\n", text or "")
 
 
-def _word_diff(old, new):
+def _word_diff(old, new, *, html=False):
     """Words removed and added, in reading order, as escaped HTML."""
-    old_words, new_words = _words(old), _words(new)
+    old_words, new_words = _words(old, html=html), _words(new, html=html)
     parts = []
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
@@ -142,8 +202,8 @@ def diff(old, new):
         before, after = old.get(name), new.get(name)
         if before == after:
             continue
-        if name in ("body", "teaser"):
-            html = _word_diff(before, after)
+        if name in WORD_DIFFED:
+            html = _word_diff(before, after, html=name == "body")
         else:
             html = (
                 f"<del>{escape(_display(name, before))}</del> → "
@@ -154,20 +214,43 @@ def diff(old, new):
 
 
 @dataclass
-class ChangesSince:
-    """What others saved since a given version: for the edit-conflict message."""
+class ConflictField:
+    field: str
+    label: str
+    mine: str  # each side's text, its changes since the common version marked up
+    theirs: str
+    choice: str | None
+
+
+@dataclass
+class Conflict:
+    """What others saved since the version a user started from, for the merge form."""
 
     who: str
-    changes: list
+    version: int
+    fields: list  # ConflictField: both sides changed
+    merged: list  # Change: taken over from the others' save
 
 
-def changes_since(article, version):
+def _side(name, base, value):
+    if name in WORD_DIFFED:
+        return mark_safe(_word_diff((base or {}).get(name), value, html=name == "body"))  # noqa: S308 - escaped
+    return escape(_display(name, value))
+
+
+def conflict_since(article, version, base, theirs, mine, conflicts, choices):
     later = Revision.objects.filter(article=article.pk, version__gt=version or 0)
     names = {
         revision.user.get_full_name() or revision.user.get_username()
         for revision in later.select_related("user")
         if revision.user
     }
-    base = Revision.objects.filter(article=article.pk, version=version).first()
-    current = snapshot(Article.objects.get(pk=article.pk))
-    return ChangesSince(", ".join(sorted(names)), diff(base.data, current) if base else [])
+    fields = [
+        ConflictField(name, str(LABELS[name]), _side(name, base, mine.get(name)),
+                      _side(name, base, theirs.get(name)), choices.get(name))
+        for name in conflicts
+    ]
+    taken = {name for name in LABELS if name not in conflicts
+             and mine.get(name) == (base or {}).get(name) != theirs.get(name)}
+    merged = [change for change in diff(base or {}, theirs) if change.field in taken]
+    return Conflict(", ".join(sorted(names)), article.version, fields, merged)

@@ -42,7 +42,7 @@ from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,10 +62,13 @@ from articles.models import (
     Teaser,
     Topic,
     WorkflowEvent,
+    WorkingCopy,
 )
 
 FORMAT = "newsroom-archive"
-VERSION = 1
+# 2: working copies of published articles, the trash, public correction notes, and the
+# versions of pictures, credits, people, organisations and teasers. Version 1 still reads.
+VERSION = 2
 MANIFEST = "manifest.json"
 DATA_DIR = "data/"
 MEDIA_DIR = "media/"
@@ -90,8 +93,9 @@ def _users():
     ).distinct()
 
 
-def _parts():
-    """(queryset, serialiser options) of every model an archive holds, in restore order.
+def _parts(version=VERSION):
+    """(queryset, serialiser options) of every model an archive of `version` holds, in
+    restore order.
 
     Groups come first, by natural key: each is merged by name into the one the migration
     made. Users follow, naming their groups and permissions by natural key as well. The
@@ -106,6 +110,7 @@ def _parts():
             for model in (
                 ImageCredit, Image, City, Topic, Organisation, Person, Affiliation, Article,
                 TaggedTopic, TaggedCity, Revision, WorkflowEvent, ArticleRedirect, Teaser,
+                *([WorkingCopy] if version >= 2 else []),
             )
         ),
     ]
@@ -238,6 +243,10 @@ def import_archive(path):
             with transaction.atomic():
                 _refuse_content()
                 _restore_rows(data)
+                if manifest["version"] < 2:
+                    # As the migration to live versions did for existing sites.
+                    Article.objects.filter(published_at__isnull=False).update(
+                        modified_at=F("published_at"))
                 # Only now, with every row in and checked, may files reach the storage.
                 for name in media:
                     with archive.open(MEDIA_DIR + name) as entry:
@@ -322,7 +331,7 @@ def _verify_files(archive, manifest):
 def _read_data(archive, manifest):
     """The rows of each model as (model, serialised objects), in restore order."""
     data = []
-    for queryset, _options in _parts():
+    for queryset, _options in _parts(manifest["version"]):
         model, name = queryset.model, _data_name(queryset.model)
         if name not in manifest["files"]:
             raise _corrupt(_("%(name)s fehlt."), name=name)
@@ -415,7 +424,7 @@ def _make_renditions(image):
 
 def contents(manifest):
     """What an archive holds, for people: "17 Artikel, 1 Bild, …"."""
-    models = [queryset.model for queryset, _options in _parts()]
+    models = [queryset.model for queryset, _options in _parts(manifest["version"])]
     return _tally({model: manifest["counts"].get(model._meta.label_lower, 0) for model in models})
 
 

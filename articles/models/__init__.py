@@ -3,15 +3,18 @@
 from .article import Article, ArticleQuerySet, EditConflict, Status
 from .history import ArticleRedirect, EditingPresence, Revision, Transition, WorkflowEvent
 from .images import Image, ImageCredit, Rendition
+from .livecopy import ChangeState, WorkingCopy
 from .people import Affiliation, Organisation, Person
 from .tags import City, TaggedCity, TaggedTopic, Topic
 from .teasers import Placement, Teaser
+from .versioning import StaleSave, Versioned
 
 __all__ = [
     "Affiliation",
     "Article",
     "ArticleRedirect",
     "ArticleQuerySet",
+    "ChangeState",
     "City",
     "EditConflict",
     "EditingPresence",
@@ -21,6 +24,7 @@ __all__ = [
     "Person",
     "Placement",
     "Rendition",
+    "StaleSave",
     "Revision",
     "Status",
     "TaggedCity",
@@ -28,5 +32,7 @@ __all__ = [
     "Teaser",
     "Topic",
     "Transition",
+    "Versioned",
     "WorkflowEvent",
+    "WorkingCopy",
 ]

@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -10,6 +11,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
@@ -36,8 +38,17 @@ BODY_EDITOR_EXTENSIONS = {
 RELATED_WINDOW = 500
 # Before any article: the window's start when there are fewer than RELATED_WINDOW.
 EARLIEST = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+# A change this soon after publication is part of it, not an update worth a notice.
+UPDATE_NOTICE_AFTER = datetime.timedelta(minutes=1)
 # What lists of teasers never show.
 LIST_DEFERRED = ("body", "search_vector")
+
+
+class Correction(NamedTuple):
+    """A public note that a live article was corrected, and when."""
+
+    at: datetime.datetime
+    text: str
 
 
 class EditConflict(Exception):
@@ -49,6 +60,8 @@ class Status(models.TextChoices):
     REVIEW = "review", _("In Prüfung")
     PUBLISHED = "published", _("Veröffentlicht")
     ARCHIVED = "archived", _("Archiviert")
+    # In the trash: kept with its history until an editor deletes it for good.
+    TRASHED = "trashed", _("Im Papierkorb")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -168,6 +181,19 @@ class Article(models.Model):
     published_at = models.DateTimeField(_("veröffentlicht am"), null=True, blank=True)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+    # "Aktualisiert am" for visitors: when the last change went live (set by the workflow);
+    # `updated_at` also moves with saves nobody outside the newsroom sees.
+    modified_at = models.DateTimeField(_("aktualisiert am"), null=True, blank=True, editable=False)
+    # Public correction notes, oldest first: [{"at": ISO time, "text": ...}]. Part of the
+    # live version, so pages and feeds read them with the article, at no extra query.
+    corrections = models.JSONField(_("Korrekturhinweise"), default=list, blank=True,
+                                   editable=False)
+    trashed_at = models.DateTimeField(_("in den Papierkorb gelegt am"), null=True, editable=False)
+    # What a restore from the trash returns to, and whether the URL answers 410 or 404.
+    trashed_from = models.CharField(
+        _("Status vor dem Papierkorb"), max_length=20, choices=Status.choices, blank=True,
+        editable=False,
+    )
     authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("Autorinnen und Autoren"), blank=True,
         related_name="articles",
@@ -283,6 +309,31 @@ class Article(models.Model):
             ArticleRedirect.objects.filter(old_slug=self.slug).delete()
             ArticleRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
         self._loaded_slug = self.slug
+
+    @property
+    def public_modified_at(self):
+        """When visitors last saw this article change: its last published change, or its
+        publication."""
+        return self.modified_at or self.published_at
+
+    @property
+    def shows_update(self):
+        """Whether the page says "Aktualisiert am": a change went live after publication."""
+        return bool(self.modified_at and self.published_at
+                    and self.modified_at - self.published_at > UPDATE_NOTICE_AFTER)
+
+    @property
+    def correction_notes(self):
+        return [Correction(parse_datetime(note["at"]), note["text"]) for note in self.corrections]
+
+    @property
+    def was_public(self):
+        """Whether a trashed article had been on the site, so its URL answers 410."""
+        return self.status == Status.TRASHED and (
+            self.trashed_from == Status.ARCHIVED
+            or (self.trashed_from == Status.PUBLISHED and self.published_at is not None
+                and self.published_at <= self.trashed_at)
+        )
 
     @property
     def is_public(self):

@@ -46,6 +46,13 @@ class Transition(models.TextChoices):
     SEND_BACK = "send_back", _("zurückgegeben")
     ARCHIVE = "archive", _("archiviert")
     REOPEN = "reopen", _("wieder in Bearbeitung")
+    SUBMIT_CHANGES = "submit_changes", _("Änderungen zur Prüfung eingereicht")
+    PUBLISH_CHANGES = "publish_changes", _("Änderungen veröffentlicht")
+    SCHEDULE_CHANGES = "schedule_changes", _("Änderungen terminiert")
+    SEND_BACK_CHANGES = "send_back_changes", _("Änderungen zurückgegeben")
+    DISCARD_CHANGES = "discard_changes", _("Änderungen verworfen")
+    TRASH = "trash", _("in den Papierkorb gelegt")
+    UNTRASH = "untrash", _("aus dem Papierkorb geholt")
 
 
 class WorkflowEvent(models.Model):

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .versioning import Versioned
+
 
 def image_upload_to(instance, filename):
     """A random name: uploads never reveal or collide on the photographer's file name."""
@@ -16,7 +18,7 @@ def image_upload_to(instance, filename):
     return f"images/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"
 
 
-class ImageCredit(models.Model):
+class ImageCredit(Versioned):
     """Who must be named for a picture; one credit serves many images."""
 
     creator = models.CharField(
@@ -45,7 +47,7 @@ class ImageCredit(models.Model):
         return self.creator
 
 
-class Image(models.Model):
+class Image(Versioned):
     file = models.ImageField(
         _("Bilddatei"), upload_to=image_upload_to, width_field="width", height_field="height"
     )

@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.slugs import unique_slug
 
+from .versioning import Versioned
 
-class SluggedModel(models.Model):
+
+class SluggedModel(Versioned):
     """A named thing with a German slug made from its name when none is given."""
 
     name = models.CharField(_("Name"), max_length=200)

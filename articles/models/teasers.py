@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .versioning import Versioned
+
 
 class Placement(models.TextChoices):
     LEAD = "aufmacher", _("Aufmacher")
@@ -25,7 +27,7 @@ class TeaserQuerySet(models.QuerySet):
         )
 
 
-class Teaser(models.Model):
+class Teaser(Versioned):
     placement = models.CharField(_("Platzierung"), max_length=30, choices=Placement.choices)
     position = models.PositiveSmallIntegerField(_("Position"), default=0)
     article = models.ForeignKey(

@@ -8,8 +8,10 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
-from django.utils.html import escape
+from django.utils.formats import date_format
+from django.utils.html import escape, format_html
 from django.utils.text import get_text_list
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from articles.models import Article, City, Organisation, Person, Topic
@@ -96,13 +98,18 @@ class ArticleFeed(Feed):
 
     def item_description(self, article):
         # Readers take descriptions as HTML (Atom says so: type="html"); the teaser is text.
-        return escape(article.teaser)
+        notes = [
+            format_html("<p>{} {}</p>", _("Korrektur vom %(date)s:") % {
+                "date": date_format(localtime(note.at), "SHORT_DATE_FORMAT")}, note.text)
+            for note in article.correction_notes
+        ]
+        return escape(article.teaser) + "".join(notes)
 
     def item_pubdate(self, article):
         return article.published_at
 
     def item_updateddate(self, article):
-        return article.updated_at
+        return article.public_modified_at
 
     def item_author_name(self, article):
         return get_text_list(author_names(article), _("und")) or None

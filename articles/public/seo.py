@@ -118,7 +118,7 @@ def news_article(request, article):
         "description": article.teaser,
         "inLanguage": settings.LANGUAGE_CODE,
         "datePublished": timezone.localtime(article.published_at).isoformat(),
-        "dateModified": timezone.localtime(article.updated_at).isoformat(),
+        "dateModified": timezone.localtime(article.public_modified_at).isoformat(),
         # Without a byline the newsroom itself is the author.
         "author": authors or [publisher],
         "publisher": publisher,
@@ -132,6 +132,12 @@ def news_article(request, article):
     ]
     if mentions:
         data["mentions"] = mentions
+    if article.corrections:
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": note.text,
+             "datePublished": timezone.localtime(note.at).isoformat()}
+            for note in article.correction_notes
+        ]
     if article.lead_image:
         data["image"] = [request.build_absolute_uri(article.lead_image.file.url)]
     return data

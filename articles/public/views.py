@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
 from articles import search
-from articles.editorial import previews
+from articles.editorial import livecopy, previews, revisions
 from articles.models import (
     Affiliation,
     Article,
@@ -62,9 +62,11 @@ def article_detail(request, slug):
     # An old URL of an article: follow it to where the article is now.
     moved = ArticleRedirect.objects.filter(old_slug=slug).select_related("article").first()
     target = moved.article if moved else Article.objects.filter(slug=slug).first()
-    if target is None or target.status not in (Status.PUBLISHED, Status.ARCHIVED):
+    if target is None or target.status not in (Status.PUBLISHED, Status.ARCHIVED) and not (
+        target.was_public
+    ):
         raise Http404(_("Diesen Artikel gibt es nicht."))
-    if target.status == Status.ARCHIVED:
+    if target.status in (Status.ARCHIVED, Status.TRASHED):
         return render(request, "articles/article_gone.html", {"article": target}, status=410)
     if not target.is_public:  # scheduled
         raise Http404(_("Diesen Artikel gibt es nicht."))
@@ -81,6 +83,10 @@ def _preview_response(response):
 def article_preview(request, pk):
     """Any article, as visitors will see it; for logged-in staff only."""
     article = get_object_or_404(Article.objects.for_detail(), pk=pk)
+    working_copy = livecopy.working_copy_of(article)
+    if working_copy is not None:
+        # The pending changes' text and picture; the tags shown are the live ones.
+        revisions.apply(article, working_copy.data)
     return _preview_response(render_article(request, article, preview=True))
 
 

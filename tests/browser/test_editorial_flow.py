@@ -98,7 +98,7 @@ def test_article_goes_from_journalist_through_editor_to_visitors(new_page, staff
     }""")
     with journalist.expect_navigation():
         journalist.click("#forged")
-    assert journalist.get_by_text("Nur die Chefredaktion darf Artikel veröffentlichen").count()
+    assert journalist.get_by_text("Nur die Chefredaktion darf Artikel", exact=False).count()
     article.refresh_from_db()
     assert article.status == Status.REVIEW
 
