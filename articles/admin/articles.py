@@ -77,6 +77,19 @@ class CityListFilter(SubjectListFilter):
     subject_model = City
 
 
+class ChangesListFilter(ChoiceListFilter):
+    """Published articles with pending changes, by the state of the changes."""
+
+    title = _("Änderungen")
+    parameter_name = "aenderungen"
+
+    def lookups(self, request, model_admin):
+        return ChangeState.choices
+
+    def filter(self, queryset, value):
+        return queryset.filter(working_copy__state=value)
+
+
 class AuthorListFilter(ChoiceListFilter):
     """Only people who wrote something, listed by their names rather than user names."""
 
@@ -119,7 +132,7 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
     # Dates as a filter rather than a date hierarchy, whose list of years and months is a
     # DISTINCT over every article on each view of the list.
     list_filter = [
-        "status", ("published_at", admin.DateFieldListFilter), TopicListFilter,
+        "status", ChangesListFilter, ("published_at", admin.DateFieldListFilter), TopicListFilter,
         CityListFilter, AuthorListFilter,
     ]
     # One count, not two: the unfiltered total is one click away.
