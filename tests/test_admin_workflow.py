@@ -228,7 +228,7 @@ def test_form_warns_when_someone_else_has_the_article_open(journalist_client, ed
     other.force_login(editor)
     other.get(change_url(article))
     page = journalist_client.get(change_url(article)).content.decode()
-    assert "Erik Muster hat diesen Artikel in den letzten Minuten ebenfalls geöffnet" in page
+    assert "Ebenfalls geöffnet von:" in page and "Erik Muster" in page
 
 
 # Revisions in the admin -------------------------------------------------------------------

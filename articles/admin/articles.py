@@ -158,6 +158,7 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
 
     class Media:
         css = {"all": ["articles/admin/article.css"]}
+        js = ["articles/admin/prose-editor-de.js", "articles/admin/char-count.js"]
 
     def get_queryset(self, request):
         pending = WorkingCopy.objects.filter(article=OuterRef("pk")).values("state")[:1]
@@ -211,7 +212,8 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
         article = self.get_object(request, object_id) if object_id else None
         if article is None:
             steps = workflow.available_steps(Article(), request.user)
-            return {"workflow_steps": steps}
+            return {"workflow_steps": steps, "primary_step": workflow.primary_step(steps),
+                    "state_label": workflow.STATE_LABELS[workflow.DRAFT]}
         presence.touch(article, request.user)
         working_copy = livecopy.working_copy_of(article)
         # A comment sent back stays in view while what it was about waits for work.
@@ -219,9 +221,13 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
                            else article.status == Status.DRAFT)
         sent_back = changes_waiting and article.workflow_events.filter(
             transition__in=[Transition.SEND_BACK, Transition.SEND_BACK_CHANGES]).first()
+        steps = workflow.available_steps(
+            article, request.user, editing=self.has_change_permission(request, article))
         return {
-            "workflow_steps": workflow.available_steps(
-                article, request.user, editing=self.has_change_permission(request, article)),
+            "workflow_steps": steps,
+            "primary_step": workflow.primary_step(steps, workflow.state_of(article)),
+            "state_label": self.state(article),
+            "heartbeat_seconds": int(presence.HEARTBEAT.total_seconds()),
             "working_copy": working_copy,
             "pending_changes": working_copy and revisions.diff(
                 revisions.snapshot(article), working_copy.data),

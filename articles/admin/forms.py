@@ -123,6 +123,10 @@ class TagAdminForm(SluggedAdminForm):
         return name
 
 
+# About what search results show of a title before they cut it off.
+HEADLINE_RECOMMENDED = 70
+
+
 class ArticleAdminForm(SluggedAdminForm):
     """The article form. It needs the user and the workflow step the button asked for.
 
@@ -192,6 +196,12 @@ class ArticleAdminForm(SluggedAdminForm):
             self.initial["correction"] = self.working_copy.correction
         if self.working_copy is not None:
             self.initial["changes_at"] = self.working_copy.publish_at
+        # Counted as one types (static/articles/admin/char-count.js).
+        self.fields["headline"].widget.attrs["data-count-recommended"] = HEADLINE_RECOMMENDED
+        self.fields["teaser"].widget.attrs["data-count-max"] = workflow.TEASER_MAX_LENGTH
+        self.fields["teaser"].help_text = _(
+            "Reiner Text, höchstens %(max)d Zeichen; erscheint in Listen und Feeds."
+        ) % {"max": workflow.TEASER_MAX_LENGTH}
         if "published_at" in self.fields and not workflow.can_publish(user):
             # The publication time is part of publishing, which is the editors' step.
             self.fields["published_at"].disabled = True

@@ -6,13 +6,14 @@ link never posts the change form (and never throws away what someone is typing).
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from articles.editorial import livecopy, previews, revisions, workflow
+from articles.editorial import livecopy, presence, previews, revisions, workflow
 from articles.models import EditConflict, Revision
 
 
@@ -41,6 +42,8 @@ class ArticleHistoryAdminMixin:
             path("<int:pk>/versionen/<int:revision_pk>/wiederherstellen/",
                  view(self.restore_view), name="articles_article_restore"),
             path("<int:pk>/vorschau/", view(self.share_view), name="articles_article_share"),
+            path("<int:pk>/anwesenheit/", view(require_POST(self.presence_view)),
+                 name="articles_article_presence"),
         ]
 
     def _article(self, request, pk):
@@ -115,6 +118,17 @@ class ArticleHistoryAdminMixin:
             revision=revision, protected=livecopy.is_protected(article),
             changes=revisions.diff(livecopy.content_of(article), revision.data),
         )
+
+    def presence_view(self, request, pk):
+        """The form's heartbeat (and, with `leave`, its goodbye): answers who else has
+        the article open, for the note above the form."""
+        article = self._article(request, pk)
+        if request.POST.get("leave"):
+            presence.leave(article, request.user)
+            return JsonResponse({"others": []})
+        presence.touch(article, request.user)
+        others = presence.others_editing(article, request.user)
+        return JsonResponse({"others": [u.get_full_name() or u.get_username() for u in others]})
 
     def share_view(self, request, pk):
         """The preview link to hand out, and the button that revokes every such link."""

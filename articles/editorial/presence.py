@@ -1,7 +1,10 @@
-"""Who else has an article open: the change form warns before two people edit at once.
+"""Who else has an article open: the change form tells before two people edit at once.
 
-Opening the form, and a heartbeat while it stays open, record the user; anyone recorded
-within PRESENCE_WINDOW counts as still editing. Optimistic locking catches the rest.
+Opening the form records the user, and so does a heartbeat the form sends every
+HEARTBEAT while it stays open (static/articles/admin/presence.js); closing it says
+goodbye. Anyone recorded within PRESENCE_WINDOW counts as having it open: a colleague
+whose browser closed without a goodbye drops out within a minute. Optimistic locking and
+merging (articles.editorial.livecopy) catch the rest.
 """
 
 from datetime import timedelta
@@ -10,7 +13,8 @@ from django.utils import timezone
 
 from articles.models import EditingPresence
 
-PRESENCE_WINDOW = timedelta(minutes=5)
+HEARTBEAT = timedelta(seconds=20)
+PRESENCE_WINDOW = timedelta(seconds=60)
 
 
 def touch(article, user, now=None):
@@ -19,8 +23,12 @@ def touch(article, user, now=None):
     )
 
 
+def leave(article, user):
+    EditingPresence.objects.filter(article=article, user=user).delete()
+
+
 def others_editing(article, user, now=None):
-    """The other users who had `article` open within the window, most recent first."""
+    """The other users who have `article` open, most recent first."""
     since = (now or timezone.now()) - PRESENCE_WINDOW
     return [
         presence.user
@@ -29,4 +37,3 @@ def others_editing(article, user, now=None):
         .select_related("user")
         .order_by("-seen_at")
     ]
-

@@ -115,6 +115,24 @@ STEPS = {
 }
 
 
+# The obvious next step, in this order of preference: publishing what waits for review is
+# the editor's, submitting it the journalist's. Publishing is the obvious step only for
+# articles not yet on the site.
+PRIMARY_ORDER = (Transition.PUBLISH_CHANGES, Transition.PUBLISH, Transition.SUBMIT_CHANGES,
+                 Transition.SUBMIT)
+
+
+def primary_step(steps, state=DRAFT):
+    """Of the steps a user may take, the one the form offers as its main button."""
+    offered = {step.transition: step for step in steps}
+    for transition in PRIMARY_ORDER:
+        if transition == Transition.PUBLISH and state not in (DRAFT, REVIEW):
+            continue
+        if transition in offered:
+            return offered[transition]
+    return None
+
+
 def can_publish(user):
     return user.has_perm(PUBLISH_PERMISSION)
 

@@ -29,7 +29,8 @@ BODY_EDITOR_EXTENSIONS = {
     "ListItem": True,
     "Blockquote": True,
     "HardBreak": True,
-    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    # No links from typing: "KL.digital" is a name, not an address.
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"], "autolink": False},
     "History": True,
 }
 
