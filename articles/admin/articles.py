@@ -158,7 +158,8 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
 
     class Media:
         css = {"all": ["articles/admin/article.css"]}
-        js = ["articles/admin/prose-editor-de.js", "articles/admin/char-count.js"]
+        js = ["articles/admin/prose-editor-de.js", "articles/admin/paste-clean.js",
+              "articles/admin/char-count.js", "articles/admin/field-names.js"]
 
     def get_queryset(self, request):
         pending = WorkingCopy.objects.filter(article=OuterRef("pk")).values("state")[:1]
