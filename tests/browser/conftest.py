@@ -66,3 +66,29 @@ def new_page(browser, live_server):
     for context in contexts:
         context.close()
     assert not violations, violations
+
+
+PASSWORD = "Redaktion-2025!"
+
+
+@pytest.fixture
+def staff(transactional_db):
+    """A journalist (jana, Redaktion) and an editor (erik, Chefredaktion) who can log in."""
+    from django.contrib.auth.models import Group, User
+
+    users = {}
+    for username, group, role in (("jana", "Redaktion", "journalist"),
+                                  ("erik", "Chefredaktion", "editor")):
+        user = User.objects.create_user(username, password=PASSWORD, is_staff=True,
+                                        first_name=username.capitalize(), last_name="Beispiel")
+        user.groups.add(Group.objects.get(name=group))
+        users[role] = users[username] = user
+    return users
+
+
+def log_in(page, username):
+    page.goto("/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")

@@ -6,14 +6,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from articles.editorial import presence, revisions
 from articles.models import Article, Status
+from tests.browser.conftest import log_in
 from tests.browser.test_accessibility import blocking_violations, describe
 
-PASSWORD = "Redaktion-2025!"
 # English words the German interface must not show (as whole words).
 ENGLISH = ["bold", "italic", "link", "heading", "paragraph", "undo", "redo", "list", "quote",
            "save", "delete", "cancel"]
@@ -35,23 +34,6 @@ Bauabschnitt<o:p></o:p></p>
 style="color:blue">Zum Plan</a><o:p></o:p></p><!--EndFragment--></body></html>"""
 
 
-@pytest.fixture
-def staff(transactional_db):
-    users = {}
-    for username, group in (("jana", "Redaktion"), ("erik", "Chefredaktion")):
-        user = User.objects.create_user(username, password=PASSWORD, is_staff=True,
-                                        first_name=username.capitalize(), last_name="Beispiel")
-        user.groups.add(Group.objects.get(name=group))
-        users[username] = user
-    return users
-
-
-def log_in(page, username):
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
 
 
 def editor_of(page):

@@ -3,29 +3,15 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
 from PIL import Image as PillowImage
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from articles.models import Article, Status
+from tests.browser.conftest import log_in
 
-PASSWORD = "Redaktion-2025!"
 HEADLINE = "Bürgerportal geht in Jena online"
 
-
-@pytest.fixture
-def staff(transactional_db):
-    def make(username, group, first_name):
-        user = User.objects.create_user(username, password=PASSWORD, is_staff=True,
-                                        first_name=first_name, last_name="Beispiel")
-        user.groups.add(Group.objects.get(name=group))
-        return user
-
-    return {
-        "journalist": make("jana", "Redaktion", "Jana"),
-        "editor": make("erik", "Chefredaktion", "Erik"),
-    }
 
 
 @pytest.fixture
@@ -37,13 +23,6 @@ def photo(tmp_path):
     PillowImage.new("RGB", (1200, 800), (40, 110, 160)).save(path, "JPEG", exif=exif)
     return path
 
-
-def log_in(page, username):
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
 
 
 def test_article_goes_from_journalist_through_editor_to_visitors(new_page, staff, photo):

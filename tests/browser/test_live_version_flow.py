@@ -2,33 +2,17 @@
 submits, the editor compares and publishes with a correction note, and visitors see the
 new text only then."""
 
-import pytest
-from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from articles.editorial import revisions
 from articles.models import Status
+from tests.browser.conftest import log_in
 
-PASSWORD = "Redaktion-2025!"
 OLD = "Jena stellt Bürgerportal vor"
 NEW = "Jena stellt neues Bürgerportal vor"
 NOTE = "In einer früheren Fassung stand ein falsches Startdatum."
 
 
-@pytest.fixture
-def staff(transactional_db):
-    for username, group in (("jana", "Redaktion"), ("erik", "Chefredaktion")):
-        user = User.objects.create_user(username, password=PASSWORD, is_staff=True,
-                                        first_name=username.capitalize(), last_name="Beispiel")
-        user.groups.add(Group.objects.get(name=group))
-
-
-def log_in(page, username):
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
 
 
 def test_correction_goes_live_only_when_the_editor_publishes(new_page, staff, make_article):
