@@ -28,7 +28,7 @@ install: $(BIN)/.installed
 demo: install .env
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
-	$(PY) manage.py create_demo_users
+	$(PY) manage.py create_demo_users --site-url http://$(HOST):$(PORT)
 
 run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -38,7 +38,17 @@ node_modules/axe-core/axe.min.js: package-lock.json
 	npm ci --silent
 	touch $@
 
-test: install node_modules/axe-core/axe.min.js
+# The browser tests drive Debian's chromium: installed here when missing and we are root
+# (as CI is), else `make test` stops at once and says what to install.
+/usr/bin/chromium:
+	@if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's chromium for the browser tests ..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	else \
+		echo "The browser tests need Debian's chromium: sudo apt-get install chromium fonts-dejavu-core" >&2; exit 1; \
+	fi
+
+test: install node_modules/axe-core/axe.min.js /usr/bin/chromium
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install

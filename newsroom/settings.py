@@ -85,7 +85,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_prose_editor",
-    "axes",
+    "newsroom.apps.LoginRecordsConfig",  # django-axes
     "articles",
 ]
 

@@ -5,6 +5,8 @@ from django.urls import include, path
 from articles.public.sitemaps import SITEMAPS, NewsSitemap, robots_txt, sitemap_index
 from newsroom import health, media
 
+handler403 = "newsroom.errors.permission_denied"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

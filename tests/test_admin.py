@@ -341,7 +341,7 @@ def test_journalist_looks_up_staff_as_authors_but_not_users(journalist_client, j
     response = journalist_client.get(reverse("admin:autocomplete"), lookup)
 
     assert response.status_code == 200
-    assert [r["text"] for r in response.json()["results"]] == [journalist.username]
+    assert [r["text"] for r in response.json()["results"]] == [journalist.get_full_name()]
     assert journalist_client.get(reverse("admin:auth_user_changelist")).status_code == 403
 
 

@@ -41,9 +41,9 @@ SEED_TEASERS = [
 ]
 
 
-def run(command):
+def run(command, *args):
     out = StringIO()
-    call_command(command, stdout=out)
+    call_command(command, *args, stdout=out)
     return out.getvalue()
 
 
@@ -308,3 +308,8 @@ def test_a_weak_password_from_the_environment_is_refused(no_password_variables):
     with pytest.raises(CommandError, match="numerisch"):
         run("create_demo_users")
     assert not User.objects.exists()
+
+
+def test_demo_users_name_the_address_make_run_serves(no_password_variables):
+    assert "http://127.0.0.1:8123/admin/" in run("create_demo_users",
+                                                 "--site-url", "http://127.0.0.1:8123")

@@ -5,10 +5,11 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
@@ -30,10 +31,10 @@ from articles.models.article import LIST_DEFERRED
 from .common import NewsroomAdminMixin
 from .history import ArticleHistoryAdminMixin
 from .images import thumbnail
+from .users import person_name
 
-
-def author_name(user):
-    return user.get_full_name() or user.get_username()
+# Small enough that the list's columns fit 1280 pixels beside navigation and filters.
+LIST_THUMBNAIL_BOX = (48, 36)
 
 
 class ChoiceListFilter(admin.SimpleListFilter):
@@ -100,7 +101,7 @@ class AuthorListFilter(ChoiceListFilter):
         # EXISTS asks each user once; a join with DISTINCT read every article's byline.
         wrote = Article.authors.through.objects.filter(user=OuterRef("pk"))
         authors = get_user_model().objects.filter(Exists(wrote))
-        return [(user.pk, author_name(user)) for user in authors.order_by("last_name")]
+        return [(user.pk, person_name(user)) for user in authors.order_by("last_name")]
 
     def filter(self, queryset, value):
         return queryset.filter(authors=value)
@@ -125,16 +126,18 @@ class ArticleChangeList(ChangeList):
 class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
-    list_display = [
-        "lead_thumbnail", "kicker", "headline", "state", "published_at", "author_names"
-    ]
-    list_display_links = ["kicker", "headline"]
+    # Kicker and headline share a column, so that the list fits 1280 pixels beside the
+    # navigation and the filters.
+    list_display = ["lead_thumbnail", "title", "state", "published", "author_names"]
+    list_display_links = ["title"]
     # Dates as a filter rather than a date hierarchy, whose list of years and months is a
     # DISTINCT over every article on each view of the list.
     list_filter = [
         "status", ChangesListFilter, ("published_at", admin.DateFieldListFilter), TopicListFilter,
         CityListFilter, AuthorListFilter,
     ]
+    # Newest first, drafts (not yet dated) at the top, along the index (published_at, id).
+    ordering = [F("published_at").desc(nulls_first=True), "-pk"]
     # One count, not two: the unfiltered total is one click away.
     show_full_result_count = False
     search_fields = ["kicker", "headline", "teaser", "body"]
@@ -233,7 +236,7 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
             "pending_changes": working_copy and revisions.diff(
                 revisions.snapshot(article), working_copy.data),
             "others_editing": [
-                author_name(user) for user in presence.others_editing(article, request.user)
+                person_name(user) for user in presence.others_editing(article, request.user)
             ],
             "sent_back": sent_back or None,
             "preview_url": reverse("articles:preview", args=[article.pk]),
@@ -380,10 +383,23 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
         events = obj.workflow_events.select_related("user")[:20]
         return render_to_string("admin/articles/article/workflow_log.html", {"events": events})
 
-    @admin.display(description=_("Autor/innen"))
+    @admin.display(description=_("Artikel"), ordering="headline")
+    def title(self, obj):
+        if obj.kicker:
+            return format_html('<span class="changelist-kicker">{}</span> {}', obj.kicker,
+                               obj.headline)
+        return obj.headline
+
+    @admin.display(description=_("Von"))
     def author_names(self, obj):
-        return ", ".join(author_name(user) for user in obj.authors.all())
+        return ", ".join(person_name(user) for user in obj.authors.all())
 
     @admin.display(description=_("Bild"))
     def lead_thumbnail(self, obj):
-        return thumbnail(obj.lead_image)
+        return thumbnail(obj.lead_image, box=LIST_THUMBNAIL_BOX)
+
+    @admin.display(description=_("Veröffentlicht"), ordering="published_at")
+    def published(self, obj):
+        if obj.published_at is None:
+            return "–"
+        return date_format(localtime(obj.published_at), "SHORT_DATETIME_FORMAT")

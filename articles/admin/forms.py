@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagField
 
 from articles import images
+from articles.admin.users import person_name
 from articles.admin.widgets import SlugInput, TagSuggestInput
 from articles.editorial import livecopy, revisions, workflow
 from articles.models import Article, Image, ImageCredit, Status, Transition
@@ -196,6 +197,8 @@ class ArticleAdminForm(SluggedAdminForm):
             self.initial["correction"] = self.working_copy.correction
         if self.working_copy is not None:
             self.initial["changes_at"] = self.working_copy.publish_at
+        if "authors" in self.fields:
+            self.fields["authors"].label_from_instance = person_name
         # Counted as one types (static/articles/admin/char-count.js).
         self.fields["headline"].widget.attrs["data-count-recommended"] = HEADLINE_RECOMMENDED
         self.fields["teaser"].widget.attrs["data-count-max"] = workflow.TEASER_MAX_LENGTH

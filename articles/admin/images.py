@@ -15,11 +15,11 @@ from .common import URL_FIELD_OVERRIDES, NewsroomAdminMixin, VersionedAdminMixin
 THUMBNAIL_BOX = (80, 60)
 
 
-def thumbnail(image):
-    """A small <img> of `image` that keeps its proportions within THUMBNAIL_BOX."""
+def thumbnail(image, box=THUMBNAIL_BOX):
+    """A small <img> of `image` that keeps its proportions within `box`."""
     if image is None:
         return ""
-    box_width, box_height = THUMBNAIL_BOX
+    box_width, box_height = box
     width, height = box_width, box_height
     if image.width and image.height:
         scale = min(box_width / image.width, box_height / image.height)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
@@ -36,5 +37,23 @@ class NewsroomUserAdmin(NewsroomAdminMixin, UserAdmin):
         return users.filter(is_staff=True, is_active=True) if is_author_lookup(request) else users
 
 
+class NamedAutocompleteJsonView(AutocompleteJsonView):
+    """Colleagues are offered by their names ("Jonas Weber"), as everywhere else, not by
+    their logins."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, User):
+            result["text"] = person_name(obj)
+        return result
+
+
+def person_name(user):
+    return user.get_full_name() or user.get_username()
+
+
 admin.site.unregister(User)
 admin.site.register(User, NewsroomUserAdmin)
+# Read when the admin's URLs are first built, after every app's admin module is loaded.
+admin.site.autocomplete_view = lambda request: NamedAutocompleteJsonView.as_view(
+    admin_site=admin.site)(request)

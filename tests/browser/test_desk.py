@@ -201,3 +201,15 @@ def test_article_form_has_no_serious_accessibility_violations(new_page, staff, m
         page.goto(url)
         violations = blocking_violations(page)
         assert not violations, f"{url}\n{describe(violations)}"
+
+
+def test_the_article_list_fits_1280_pixels(new_page, staff, make_article):
+    make_article(kicker="Interkommunale Zusammenarbeit", topics=["Breitband"],
+                 headline="Modellstädte für KI-gestützte Verkehrssteuerung")
+    page = new_page(width=1280)
+    log_in(page, "erik")
+    page.goto("/admin/articles/article/")
+    overflow = page.evaluate(
+        "() => { const r = document.querySelector('.results');"
+        " return r.scrollWidth - r.clientWidth; }")
+    assert overflow <= 0

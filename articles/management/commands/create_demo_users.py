@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import demo
 
-# Where `make run` serves the site.
+# Where `make run` serves the site unless told otherwise (`--site-url`; make passes
+# HOST and PORT).
 DEVELOPMENT_SERVER = "http://127.0.0.1:8000"
 
 
@@ -16,6 +17,10 @@ class Command(BaseCommand):
         "bestehende Passwörter bleiben erhalten."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument("--site-url", default=DEVELOPMENT_SERVER,
+                            help=_("Adresse der Website, für den Hinweis zur Anmeldung."))
+
     def handle(self, *args, **options):
         try:
             logins = demo.create_users()
@@ -23,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.messages)) from error
         self.stdout.write(
             _("Demo-Zugänge, Anmeldung unter %(url)s")
-            % {"url": DEVELOPMENT_SERVER + reverse("admin:index")}
+            % {"url": options["site_url"].rstrip("/") + reverse("admin:index")}
         )
         for login in logins:
             names = {
