@@ -72,6 +72,9 @@ def test_lists_exactly_the_pictures_on_public_pages(client, make_article, make_i
     Teaser.objects.create(placement=Placement.MORE, article=draft,
                           image=credited_image("Teaser eines Entwurfs"))
     person = Person.objects.create(name="Ilona Benz", portrait=credited_image("Porträtfoto"))
+    make_article(headline="Über Ilona Benz", people=[person])
+    # A person no public article is about has no page, and her portrait no credit.
+    Person.objects.create(name="Unter Sperrfrist", portrait=credited_image("Gesperrt"))
     make_article(headline="Ohne Nachweis", lead_image=make_image(alt_text="Unbekannt"))
 
     response = client.get(CREDITS_URL)

@@ -161,7 +161,8 @@ def test_person_page_lists_current_future_and_past_roles(client, make_article, t
                                start_date=date(2026, 1, 1))
     Affiliation.objects.create(person=benz, organisation=gemeindetag, role="Stabsstellenleiterin",
                                start_date=date(2018, 1, 1), end_date=date(2022, 1, 31))
-    make_article(headline="KL.digital bekommt neue Geschäftsleitung", people=[benz])
+    make_article(headline="KL.digital bekommt neue Geschäftsleitung", people=[benz],
+                 organisations=[kld, gemeindetag])
 
     response = client.get(benz.get_absolute_url())
     html = response.content.decode()
@@ -181,7 +182,7 @@ def test_person_page_lists_current_future_and_past_roles(client, make_article, t
     assertContains(response, "KL.digital bekommt neue Geschäftsleitung")
 
 
-def test_organisation_page_shows_facts_and_current_people(client, db):
+def test_organisation_page_shows_facts_and_current_people(client, make_article):
     city = City.objects.create(name="Kaiserslautern", state="RP")
     parent = Organisation.objects.create(name="Stadt Kaiserslautern", kind="kommune")
     kld = Organisation.objects.create(
@@ -193,6 +194,7 @@ def test_organisation_page_shows_facts_and_current_people(client, db):
     Affiliation.objects.create(person=benz, organisation=kld, role="Geschäftsführerin")
     Affiliation.objects.create(person=verlage, organisation=kld, role="Geschäftsführer",
                                end_date=date(2021, 12, 31))
+    make_article(people=[benz, verlage], organisations=[kld, parent], cities=[city])
 
     response = client.get(kld.get_absolute_url())
 

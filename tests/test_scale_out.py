@@ -225,6 +225,10 @@ editor.groups.add(Group.objects.get(name="Chefredaktion"))
 draft = Article.objects.create(headline={headline!r}, **{draft!r})
 draft.topics.add("Verkehr")
 draft.authors.add(editor)
+# The topic's page exists before the story: an older public article is about it too.
+older = Article.objects.create(headline="Ältere Meldung", status="published",
+                               published_at="2025-01-02T10:00:00+01:00")
+older.topics.add("Verkehr")
 print("newsroom", editor.pk, draft.pk, draft.slug)
 """
 

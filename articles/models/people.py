@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.slugs import unique_slug
 
+from .subjects import SubjectQuerySet
 from .versioning import Versioned
 
 
@@ -69,6 +70,9 @@ class Organisation(SluggedModel):
         blank=True,
         related_name="children",
     )
+    article_field = "organisations"  # what Article calls them: SubjectQuerySet.public()
+
+    objects = SubjectQuerySet.as_manager()
 
     class Meta(SluggedModel.Meta):
         verbose_name = _("Organisation")
@@ -103,6 +107,9 @@ class Person(SluggedModel):
         blank=True,
         related_name="+",
     )
+    article_field = "people"
+
+    objects = SubjectQuerySet.as_manager()
 
     class Meta(SluggedModel.Meta):
         verbose_name = _("Person")

@@ -14,6 +14,8 @@ from taggit.models import TagBase, TaggedItemBase
 
 from articles.slugs import german_slugify
 
+from .subjects import SubjectQuerySet
+
 
 def normalise_tag_name(name):
     return " ".join(str(name).split())
@@ -41,6 +43,10 @@ class GermanTag(TagBase):
 
 
 class Topic(GermanTag):
+    article_field = "topics"  # what Article calls them: SubjectQuerySet.public()
+
+    objects = SubjectQuerySet.as_manager()
+
     class Meta(GermanTag.Meta):
         verbose_name = _("Thema")
         verbose_name_plural = _("Themen")
@@ -70,6 +76,9 @@ class State(models.TextChoices):
 
 class City(GermanTag):
     state = models.CharField(_("Bundesland"), max_length=2, choices=State.choices, blank=True)
+    article_field = "cities"
+
+    objects = SubjectQuerySet.as_manager()
 
     class Meta(GermanTag.Meta):
         verbose_name = _("Kommune")

@@ -38,7 +38,7 @@ class Group:
 
 def public_pictures():
     """Each picture on a public page, with its uses: lead images of public articles,
-    pictures of active teasers, and portraits (every person has a public page)."""
+    pictures of active teasers, and portraits of the people who have a public page."""
     entries = {}
 
     def add(image, use):
@@ -63,7 +63,8 @@ def public_pictures():
     )
     for teaser in teasers:
         add(teaser.image, Use(_("Teaser"), teaser.display_headline, teaser.get_absolute_url()))
-    people = Person.objects.filter(portrait__isnull=False).select_related("portrait__credit")
+    people = Person.objects.public().filter(portrait__isnull=False).select_related(
+        "portrait__credit")
     for person in people:
         add(person.portrait, Use(_("Person"), person.name, person.get_absolute_url()))
     return list(entries.values())

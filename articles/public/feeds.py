@@ -72,7 +72,7 @@ class ArticleFeed(Feed):
     def get_object(self, request, slug=None):
         if self.subject_kind is None:
             return None
-        return get_object_or_404(SUBJECTS[self.subject_kind], slug=slug)
+        return get_object_or_404(SUBJECTS[self.subject_kind].objects.public(), slug=slug)
 
     def title(self, subject):
         return feed_title(subject)

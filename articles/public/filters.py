@@ -18,11 +18,13 @@ QUERY_MAX_LENGTH = 200
 
 
 def vocabulary(model):
-    """Every topic or city as {slug: (pk, name)}, ordered by name; kept until content
-    changes, so neither the <select> nor checking a chosen slug costs a query."""
+    """Every topic or city a public article is about as {slug: (pk, name)}, ordered by
+    name; kept until content changes, so neither the <select> nor checking a chosen slug
+    costs a query."""
     return remember(f"vocabulary:{model._meta.model_name}", lambda: {
         slug: (pk, name)
-        for pk, slug, name in model.objects.order_by("name").values_list("pk", "slug", "name")
+        for pk, slug, name in model.objects.public().order_by("name")
+        .values_list("pk", "slug", "name")
     })
 
 
@@ -126,11 +128,12 @@ class ArticleFilter(django_filters.FilterSet):
     # Thousands of people and organisations make no usable <select>: visitors arrive at
     # these filters from a person's or organisation's page, and the form carries them on.
     person = SlugChoiceFilter(
-        subject="person", queryset=Person.objects.all(), label=_("Person"),
+        subject="person", queryset=lambda request: Person.objects.public(), label=_("Person"),
         widget=forms.HiddenInput,
     )
     organisation = SlugChoiceFilter(
-        subject="organisation", queryset=Organisation.objects.all(), label=_("Organisation"),
+        subject="organisation", label=_("Organisation"),
+        queryset=lambda request: Organisation.objects.public(),
         widget=forms.HiddenInput,
     )
     date_from = django_filters.DateFilter(

@@ -43,7 +43,7 @@ class IndexedSitemap(Sitemap):
     def get_latest_lastmod(self):
         if self.stats is not None:
             return self.stats.lastmod(self)
-        return self.latest_lastmod()
+        return self.newest_lastmod()
 
 
 class PageSitemap(IndexedSitemap):
@@ -65,7 +65,7 @@ class PageSitemap(IndexedSitemap):
     def lastmod(self, name):
         return self.newest_update
 
-    def latest_lastmod(self):
+    def newest_lastmod(self):
         return self.newest_update
 
 
@@ -80,7 +80,7 @@ class ArticleSitemap(IndexedSitemap):
     def lastmod(self, article):
         return article.public_modified_at
 
-    def latest_lastmod(self):
+    def newest_lastmod(self):
         # The default would load every article to find the newest date.
         return self.items().aggregate(newest=Max(MODIFIED))["newest"]
 
@@ -110,7 +110,7 @@ class SubjectSitemap(IndexedSitemap):
     def lastmod(self, subject):
         return subject.newest_update
 
-    def latest_lastmod(self):
+    def newest_lastmod(self):
         return self.items().aggregate(Max("newest_update"))["newest_update__max"]
 
 
@@ -186,8 +186,10 @@ def sitemap_index(request):
     stats = IndexStats()
     sections = {}
     for section, site_class in SITEMAPS.items():
-        sections[section] = site = site_class()
+        site = site_class()
         site.stats = stats
+        if stats.count(site):  # an empty section is no use to a crawler
+            sections[section] = site
     return sitemap_views.index(request, sections, sitemap_url_name="sitemap_section")
 
 

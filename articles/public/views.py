@@ -128,11 +128,15 @@ class SubjectView(ListPaginationMixin, ListView):
     template_name = "articles/subject.html"
     paginate_by = LIST_PAGE_SIZE
     context_object_name = "articles"
-    subject_queryset = None
+    subject_model = None
     subject_kind = None  # the keyword for ArticleQuerySet.tagged()
 
+    def subjects(self):
+        """The subjects that have a page: those a public article is about."""
+        return self.subject_model.objects.public()
+
     def get_queryset(self):
-        self.subject = get_object_or_404(self.subject_queryset, slug=self.kwargs["slug"])
+        self.subject = get_object_or_404(self.subjects(), slug=self.kwargs["slug"])
         return Article.objects.published().tagged(**{self.subject_kind: self.subject}).for_lists()
 
     def get_context_data(self, **kwargs):
@@ -145,27 +149,37 @@ class SubjectView(ListPaginationMixin, ListView):
 
 
 class TopicView(SubjectView):
-    subject_queryset = Topic.objects.all()
+    subject_model = Topic
     subject_kind = "topic"
 
 
 class CityView(SubjectView):
-    subject_queryset = City.objects.all()
+    subject_model = City
     subject_kind = "city"
 
 
 class PersonView(SubjectView):
-    subject_queryset = Person.objects.select_related("portrait__credit").prefetch_related(
-        Prefetch("affiliations", queryset=Affiliation.objects.select_related("organisation"))
-    )
+    subject_model = Person
     subject_kind = "person"
+
+    def subjects(self):
+        # Roles name organisations: only those visitors may know of.
+        roles = Affiliation.objects.filter(organisation__in=Organisation.objects.public())
+        return super().subjects().select_related("portrait__credit").prefetch_related(
+            Prefetch("affiliations", queryset=roles.select_related("organisation"))
+        )
 
 
 class OrganisationView(SubjectView):
-    subject_queryset = Organisation.objects.select_related("city", "parent").prefetch_related(
-        Prefetch("affiliations", queryset=Affiliation.objects.current().select_related("person"))
-    )
+    subject_model = Organisation
     subject_kind = "organisation"
+
+    def subjects(self):
+        # Its people: only those visitors may know of.
+        people = Affiliation.objects.current().filter(person__in=Person.objects.public())
+        return super().subjects().select_related("city", "parent").prefetch_related(
+            Prefetch("affiliations", queryset=people.select_related("person"))
+        )
 
 
 def archive_index(request, year=None):
