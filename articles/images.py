@@ -71,13 +71,14 @@ def validate_upload(file):
     _decode(_read(file)).close()
 
 
-def process_upload(file):
+def process_upload(file, keep_format=False):
     """The picture in `file` re-encoded with nothing but its pixels, upright.
 
     EXIF orientation is applied and every kind of metadata (EXIF with GPS, IPTC, XMP,
     ICC profile, comments) left behind; colours in another profile are converted to sRGB
     first, since dropping the profile alone would shift them. JPEG unless the picture
-    has real transparency, which PNG and WebP sources keep in their own format.
+    has real transparency, which PNG and WebP sources keep in their own format (or
+    `keep_format`).
     """
     with _decode(_read(file)) as picture:
         source_format = picture.format
@@ -86,11 +87,30 @@ def process_upload(file):
     clean = _to_srgb(upright, "RGBA" if transparent else "RGB")
     # Pillow's encoders copy some of `info` (comments, ICC profile) into what they write.
     clean.info = {}
-    target = source_format if transparent else "JPEG"
+    target = source_format if transparent or keep_format else "JPEG"
     out = BytesIO()
     clean.save(out, target, quality=90)
     extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[target]
     return ContentFile(out.getvalue(), name=f"upload.{extension}")
+
+
+# What a picture may carry besides its pixels (Pillow's names): camera and GPS data,
+# colour profiles, XMP, IPTC, comments.
+METADATA = ("exif", "icc_profile", "xmp", "XML:com.adobe.xmp", "photoshop", "comment", "iptc")
+
+
+def clean_archived(data, name):
+    """A picture from a backup archive, under the upload's checks: refused (ValidationError)
+    unless it is an image an upload could be; re-encoded as an upload is when it carries
+    anything besides its pixels, in its own format so that its stored name stays true;
+    else returned as it is (a picture we re-encoded on upload already, whose bytes a
+    second lossy re-encoding would only change)."""
+    with _decode(data) as picture:
+        carries = any(key in picture.info for key in METADATA) or bool(picture.getexif())
+    if not carries:
+        return data
+    cleaned = process_upload(ContentFile(data, name=name), keep_format=True)
+    return cleaned.read()
 
 
 def read_credit_metadata(file):

@@ -26,6 +26,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from PIL import Image as PillowImage
 from psycopg import sql
 
 from articles.editorial import livecopy, previews, revisions, workflow
@@ -52,6 +53,7 @@ from articles.public import archive
 from articles.public.sitemaps import SITEMAPS
 
 from .conftest import jpeg_bytes
+from .test_images import camera_jpeg
 
 PASSWORD = "Redaktion-2025!"
 MANIFEST, ARTICLES = "manifest.json", "data/articles.article.json"
@@ -422,17 +424,40 @@ def test_import_into_a_site_with_content_is_refused(small_archive, make_article,
 
 
 @pytest.mark.django_db
-def test_a_failure_after_the_files_were_stored_removes_them(small_archive, media_root):
-    """An original that is no picture passes the checksums, the rows go in, the file is
-    stored, and then its renditions fail: rows and files must go again."""
+def test_a_file_that_is_no_picture_is_refused_with_nothing_written(small_archive, media_root):
+    """An original that is no picture passes the checksums; the upload checks refuse it
+    before any row or file is written."""
     no_picture = rewritten(
-        small_archive, lambda n, d: b"no picture" if n.startswith("media/") else d, reseal=True
+        small_archive, lambda n, d: b"<html><script>alert(1)</script>" if n.startswith("media/")
+        else d, reseal=True
     )
     counts = row_counts()
-    with pytest.raises(CommandError, match="lassen sich keine Bildvarianten erzeugen"):
+    with pytest.raises(CommandError, match="kein zulässiges Bild"):
         call_command("import_newsroom", no_picture, verbosity=0)
     assert row_counts() == counts
     assert stored_files(media_root) == []
+
+
+def test_hostile_html_is_cleaned_and_pictures_lose_their_metadata(small_archive, media_root,
+                                                                   client):
+    def hostile(name, data):
+        if name == ARTICLES:
+            rows = json.loads(data)
+            rows[0]["fields"]["body"] = (
+                '<p>Text</p><script>alert("x")</script><img src=x onerror=alert(1)>')
+            return json.dumps(rows).encode()
+        if name.startswith("media/"):
+            return camera_jpeg(64, 48)
+        return data
+
+    call_command("import_newsroom", rewritten(small_archive, hostile, reseal=True), verbosity=0)
+
+    article = Article.objects.get()
+    assert article.body == "<p>Text</p>"
+    assert "alert" not in client.get(article.get_absolute_url()).content.decode()
+    with article.lead_image.file.open("rb") as stored:
+        picture = PillowImage.open(stored)
+        assert not picture.getexif() and "icc_profile" not in picture.info
 
 
 # Across databases -------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import serializers
 from django.core.exceptions import ValidationError
-from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -64,6 +64,7 @@ from articles.models import (
     WorkflowEvent,
     WorkingCopy,
 )
+from articles.sanitize import clean_html
 
 FORMAT = "newsroom-archive"
 # 2: working copies of published articles, the trash, public correction notes, and the
@@ -238,6 +239,7 @@ def import_archive(path):
         _verify_files(archive, manifest)
         data = _read_data(archive, manifest)
         media = _media_to_write(archive, manifest, data)
+        _check_pictures(archive, media)
         storage, written = _storage(), []
         try:
             with transaction.atomic():
@@ -249,8 +251,9 @@ def import_archive(path):
                         modified_at=F("published_at"))
                 # Only now, with every row in and checked, may files reach the storage.
                 for name in media:
-                    with archive.open(MEDIA_DIR + name) as entry:
-                        written.append(storage.save(name, File(entry, name=name)))
+                    # What an upload must pass, so an altered archive brings nothing more.
+                    data = images.clean_archived(archive.read(MEDIA_DIR + name), name)
+                    written.append(storage.save(name, ContentFile(data, name=name)))
                     if written[-1] != name:
                         raise ArchiveError(
                             _("Die Datei %(name)s ließ sich nicht unter ihrem Namen "
@@ -378,6 +381,19 @@ def _media_to_write(archive, manifest, data):
     return to_write
 
 
+def _check_pictures(archive, names):
+    """Refuse the archive, before anything is written, if a file is no picture an upload
+    could be (articles.images.validate_upload's rules)."""
+    for name in names:
+        try:
+            images.clean_archived(archive.read(MEDIA_DIR + name), name)
+        except ValidationError as error:
+            raise ArchiveError(
+                _("Die Datei %(name)s ist kein zulässiges Bild: %(reason)s")
+                % {"name": name, "reason": " ".join(error.messages)}
+            ) from error
+
+
 def _refuse_content():
     """Refuse a database with content: a restore merges nothing but the groups."""
     models = [get_user_model(), *apps.get_app_config("articles").get_models()]
@@ -393,6 +409,11 @@ def _refuse_content():
 def _restore_rows(data):
     """Write the rows as `loaddata` does, check every foreign key, then bring sequences
     and the search index up to date."""
+    for model, rows in data:
+        if model is Article:
+            # Bodies go through the form's sanitiser: an altered archive brings no script.
+            for row in rows:
+                row["fields"]["body"] = clean_html(row["fields"].get("body") or "")
     try:
         for _model, rows in data:
             # Deserialised model by model: users name their groups by natural key, which
