@@ -10,7 +10,8 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from articles import cache, groups
+        from articles import cache, groups, images
 
         cache.connect_invalidation()
+        images.connect_file_cleanup()
         post_migrate.connect(groups.update_groups_after_migrate, sender=self)

@@ -18,11 +18,13 @@ from io import BytesIO
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from PIL import Image as PillowImage
 from PIL import ImageCms, ImageOps, IptcImagePlugin
 
 from articles.models import Image, Rendition
+from articles.models.images import rendition_folder
 
 # Far beyond any camera the newsroom uses, far below what exhausts a worker's memory.
 MAX_PIXELS = 40_000_000
@@ -233,17 +235,50 @@ def _holder_in(notice):
 @contextmanager
 def processing(image, update_fields=None):
     """Wrap Image.save: a new file is cleaned before it is stored, and renditions follow
-    the file and the focal point once the row is saved."""
+    the file and the focal point once the row is saved. A replaced original leaves
+    storage with its renditions: its address must stop working."""
     file_changed = _file_changed(image, update_fields)
     focal_changed = _focal_changed(image, update_fields)
+    replaced = getattr(image, "_stored", {}).get("file") if file_changed else None
     if file_changed:
         _replace_original(image)
     yield
     if file_changed:
         make_renditions(image, replace=True)
+        if replaced and str(replaced) != image.file.name:
+            delete_original(image, str(replaced))
     elif focal_changed:
         make_renditions(image, replace=True, groups=(FILLS,))
     remember_stored(image)
+
+
+def delete_original(image, name):
+    """Remove a former original of `image` from storage, unless another image uses it."""
+    if not Image.objects.filter(file=name).exclude(pk=image.pk).exists():
+        image.file.storage.delete(name)
+
+
+def _file_deleted(sender, instance, **kwargs):
+    """A deleted image's original (unless another image uses it) and every deleted
+    rendition leave storage too: however the rows went (admin, bulk, cascade)."""
+    if instance.file and (
+        sender is Rendition or not Image.objects.filter(file=instance.file.name).exists()
+    ):
+        instance.file.storage.delete(instance.file.name)
+
+
+def connect_file_cleanup():
+    from django.db.models.signals import post_delete
+
+    for model in (Image, Rendition):
+        post_delete.connect(_file_deleted, sender=model, dispatch_uid=f"files-of-{model.__name__}")
+
+
+def is_public_file(name):
+    """Whether the stored file `name` is a public picture's original or rendition."""
+    return Image.objects.public().filter(
+        Q(file=name) | Q(Exists(Rendition.objects.filter(image=OuterRef("pk"), file=name)))
+    ).exists()
 
 
 def remember_stored(image):
@@ -346,9 +381,9 @@ def _start(focus, length, window):
     return min(max(round(centre - window / 2), 0), length - window)
 
 
-def rendition_name(image_id, spec, fmt):
+def rendition_name(image, spec, fmt):
     """Where a rendition is stored; the same as Rendition.file's upload_to gives."""
-    return f"renditions/{image_id}/{spec.name}.{fmt}"
+    return f"renditions/{rendition_folder(image.file.name)}/{spec.name}.{fmt}"
 
 
 def _storage():
@@ -390,7 +425,7 @@ def picture(image, *, crop=False):
     storage, version = _storage(), _version(image)
 
     def url(rendition, fmt):
-        return f"{storage.url(rendition_name(image.pk, rendition.spec, fmt))}?v={version}"
+        return f"{storage.url(rendition_name(image, rendition.spec, fmt))}?v={version}"
 
     srcsets = {
         fmt: ", ".join(f"{url(r, fmt)} {r.width}w" for r in planned) for fmt in FORMATS
@@ -406,7 +441,7 @@ def rendition_url(image, spec=WIDTHS[0], fmt="jpeg"):
     planned = [r for r in plan(image, group) if r.spec.width <= spec.width]
     if not planned:
         return None
-    name = rendition_name(image.pk, planned[-1].spec, fmt)
+    name = rendition_name(image, planned[-1].spec, fmt)
     return f"{_storage().url(name)}?v={_version(image)}"
 
 
@@ -444,7 +479,7 @@ def make_renditions(image, *, replace=False, groups=(WIDTHS, FILLS)):
             planned = wanted[spec_name, fmt]
             if spec_name not in scaled:  # once for all formats
                 scaled[spec_name] = _scale(original, planned)
-            name = rendition_name(image.pk, planned.spec, fmt)
+            name = rendition_name(image, planned.spec, fmt)
             # A leftover file without a row would push the new one to another name.
             storage.delete(name)
             storage.save(name, ContentFile(_encode(scaled[spec_name], fmt)))

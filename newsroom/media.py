@@ -14,9 +14,12 @@ so a production setup needs no separate web server; object storage serves its ow
 import mimetypes
 
 from django.conf import settings
+from django.http import Http404
 from django.urls import path
 from django.views import static
 from django.views.decorators.http import require_safe
+
+from articles.images import is_public_file
 
 CACHE_CONTROL = "public, max-age=31536000, immutable"
 
@@ -28,11 +31,19 @@ def content_type(name):
 @require_safe
 def serve(request, name):
     """A file under MEDIA_ROOT: names that climb out of it (`../`) are refused by
-    django.views.static.serve, which also answers If-Modified-Since."""
+    django.views.static.serve, which also answers If-Modified-Since.
+
+    Visitors get only public pictures (articles.images.is_public_file): a picture of a
+    draft, a scheduled or an archived article is 404 for them, whatever its address;
+    staff get every picture, kept by no shared cache."""
     response = static.serve(request, name, document_root=settings.MEDIA_ROOT)
+    public = is_public_file(name)
+    if not public and not (request.user.is_authenticated and request.user.is_staff):
+        response.close()
+        raise Http404(name)
     response["Content-Type"] = content_type(name)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = CACHE_CONTROL
+    response["Cache-Control"] = CACHE_CONTROL if public else "private, no-store"
     return response
 
 

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles.models import Article, ImageCredit, Person, Placement, Status, Teaser
+from articles.models import Article, Image, ImageCredit, Person, Placement, Status, Teaser
+from articles.models.images import rendition_folder
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,8 @@ def headings(response, level=2):
 
 def pictured_image_ids(html):
     """The images a page shows, by the renditions its <picture> elements load."""
-    return {int(pk) for pk in re.findall(r"/renditions/(\d+)/", html)}
+    folders = {rendition_folder(name): pk for pk, name in Image.objects.values_list("pk", "file")}
+    return {folders[folder] for folder in re.findall(r"/renditions/(\w+)/", html)}
 
 
 @pytest.fixture

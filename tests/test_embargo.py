@@ -172,3 +172,51 @@ def test_guessing_across_accounts_from_one_address_is_limited(behind_one_proxy, 
         login("203.0.113.7", f"konto{n % 6}", "falsch")
     assert login("203.0.113.7", "konto0", "Richtig-2025!").status_code == 429
     assert login("198.51.100.9", "konto0", "Richtig-2025!").status_code == 302
+
+
+# Pictures -----------------------------------------------------------------------------------
+
+
+def served(client, url):
+    response = client.get(url)
+    if response.status_code == 200:
+        b"".join(response.streaming_content)
+    return response
+
+
+def test_pictures_of_unpublished_articles_are_not_served_to_visitors(
+    client, editor_client, make_article, make_image
+):
+    image = make_image(alt_text="Porträt")
+    article = make_article(status=Status.DRAFT, lead_image=image)
+    rendition = image.renditions.first()
+    for url in (image.file.url, rendition.file.url):
+        assert served(client, url).status_code == 404, url
+        staff = served(editor_client, url)
+        assert staff.status_code == 200 and "no-store" in staff["Cache-Control"]
+    article.status, article.published_at = Status.PUBLISHED, timezone.now()
+    article.save()
+    assert served(client, image.file.url).status_code == 200
+
+
+def test_rendition_names_cannot_be_guessed_from_the_image(make_image):
+    image = make_image()
+    for rendition in image.renditions.all():
+        folder = rendition.file.name.split("/")[1]
+        assert folder != str(image.pk) and len(folder) == 24
+
+
+def test_replacing_or_deleting_a_picture_removes_its_files(make_image, media_root):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import jpeg_bytes
+
+    image = make_image()
+    old = [image.file.name, *image.renditions.values_list("file", flat=True)]
+    image.file = SimpleUploadedFile("neu.jpg", jpeg_bytes(80, 60, (10, 200, 10)))
+    image.save()
+    assert not any((media_root / name).exists() for name in old)
+    current = [image.file.name, *image.renditions.values_list("file", flat=True)]
+    assert all((media_root / name).exists() for name in current)
+    image.delete()
+    assert not any((media_root / name).exists() for name in current)

@@ -85,7 +85,8 @@ def animation(fmt):
     return encoded(frames[0], fmt, save_all=True, append_images=frames[1:], duration=100)
 
 
-def test_a_camera_photo_is_stored_and_served_without_its_metadata(journalist_client, client):
+def test_a_camera_photo_is_stored_and_served_without_its_metadata(journalist_client, client,
+                                                                  make_article):
     photo = camera_jpeg(640, 360)
     assert b"Exif" in photo and "Jörg Müller".encode() in photo
 
@@ -93,6 +94,7 @@ def test_a_camera_photo_is_stored_and_served_without_its_metadata(journalist_cli
 
     assert response.status_code == 302
     image = Image.objects.get()
+    make_article(lead_image=image)  # public, so that visitors may load it
     assert image.credit.creator == CREDIT
     for field_file in [image.file, *(r.file for r in image.renditions.all())]:
         with field_file.open("rb") as f:
@@ -108,12 +110,13 @@ def test_a_camera_photo_is_stored_and_served_without_its_metadata(journalist_cli
 
 @pytest.mark.parametrize(("transparent", "format_"), [(False, "JPEG"), (True, "PNG")])
 def test_a_png_html_polyglot_is_stored_re_encoded_without_the_html(
-    journalist_client, client, transparent, format_
+    journalist_client, client, transparent, format_, make_article
 ):
     response = upload(journalist_client, "bild.png", polyglot_png(transparent))
 
     assert response.status_code == 302
     image = Image.objects.get()
+    make_article(lead_image=image)  # public, so that visitors may load it
     with image.file.open("rb") as f:
         stored = PillowImage.open(f)
         assert stored.format == format_

@@ -19,6 +19,7 @@ from pytest_django.asserts import assertContains
 
 from articles import images
 from articles.models import Image, ImageCredit, Placement, Rendition, Teaser
+from articles.models.images import rendition_folder
 
 from .conftest import jpeg_bytes
 
@@ -240,7 +241,8 @@ def test_renditions_exist_in_every_size_and_format(make_image, media_root):
     for spec, width, height in FULL_SET:
         for fmt in images.FORMATS:
             rendition = renditions[spec, fmt]
-            assert rendition.file.name == f"renditions/{image.pk}/{spec}.{fmt}"
+            assert rendition.file.name == (
+                f"renditions/{rendition_folder(image.file.name)}/{spec}.{fmt}")
             picture = PillowImage.open(media_root / rendition.file.name)
             assert (picture.format.lower(), picture.size) == (fmt, (width, height))
             assert (rendition.width, rendition.height) == (width, height)
@@ -309,7 +311,7 @@ def test_a_new_file_replaces_the_renditions(make_image, media_root):
         "w320", "w640", "w960", "fill-320x180", "fill-640x360",
     }
     assert renditions["w960", "jpeg"].width == 700
-    assert not (media_root / f"renditions/{image.pk}/w1280.webp").exists()
+    assert not (media_root / f"renditions/{rendition_folder(image.file.name)}/w1280.webp").exists()
     green = PillowImage.open(media_root / renditions["w320", "webp"].file.name).getpixel((5, 5))
     assert green[1] > 150 > green[0]
 
@@ -329,7 +331,7 @@ def test_saving_without_a_new_file_leaves_the_renditions_alone(make_image, media
 def test_make_renditions_command_fills_gaps_and_is_idempotent(make_image, media_root):
     image = make_image(content=jpeg_bytes(1600, 900))
     Rendition.objects.filter(image=image, format="webp").delete()
-    (media_root / f"renditions/{image.pk}/w640.jpeg").unlink()
+    (media_root / f"renditions/{rendition_folder(image.file.name)}/w640.jpeg").unlink()
 
     call_command("make_renditions", verbosity=0)
     files = rendition_files(media_root)
@@ -414,7 +416,8 @@ def test_home_aufmacher_is_eager_and_the_other_teasers_lazy(client, make_article
     assert 'sizes="(max-width: 40rem) 100vw, 43rem"' in lead
     more = re.search(r'<section class="home-more".*?</section>', page, re.S).group()
     assert more.count('loading="lazy"') == 1
-    assert f"/renditions/{second.lead_image_id}/fill-640x360.jpeg" in more
+    folder = rendition_folder(second.lead_image.file.name)
+    assert f"/renditions/{folder}/fill-640x360.jpeg" in more
 
 
 def test_pages_with_pictures_run_a_constant_number_of_queries(

@@ -16,9 +16,10 @@ def body(response):
 
 
 def test_a_picture_and_its_renditions_are_served_with_their_type_for_a_year(
-    client, make_image
+    client, make_image, make_article
 ):
     image = make_image()
+    make_article(lead_image=image)  # a public picture: visitors may load it
     rendition = image.renditions.get(spec="w320", format="webp")
     for url, kind, stored in [
         (image.file.url, "image/jpeg", image.file),
@@ -49,8 +50,8 @@ def test_missing_files_and_folders_are_not_found(client, make_image):
     assert client.get("/media/images/2020/01/fehlt.jpg").status_code == 404
 
 
-def test_media_are_only_read(client, make_image):
-    url = make_image().file.url
+def test_media_are_only_read(client, make_image, make_article):
+    url = make_article(lead_image=make_image()).lead_image.file.url
     assert client.post(url).status_code == 405
     assert client.head(url).status_code == 200
 

@@ -1,11 +1,14 @@
-"""Nothing unpublished leaks: drafts, articles in review, scheduled and archived articles,
-with their own person, organisation, city, topic and image, appear on no public URL."""
+"""Nothing unpublished leaks: drafts, articles in review, scheduled, archived and trashed
+articles, with their own person, organisation, city, topic and image, and the pending
+changes of a published article, appear on no public URL, feed, sitemap or media file."""
 
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.html import strip_tags
 
+from articles.editorial import livecopy, revisions
 from articles.models import Article, ImageCredit, Organisation, Person, Status
 from articles.public.sitemaps import SITEMAPS
 from tests.public_urls import concrete_urls
@@ -32,6 +35,8 @@ def newsroom(make_article, make_image):
         "Pruefung": {"status": Status.REVIEW},
         "Termin": {"status": Status.PUBLISHED, "published_at": now + timedelta(days=3)},
         "Archiv": {"status": Status.ARCHIVED, "published_at": now - timedelta(days=40)},
+        "Papierkorb": {"status": Status.TRASHED, "published_at": now - timedelta(days=30),
+                       "trashed_from": Status.PUBLISHED, "trashed_at": now - timedelta(days=1)},
     }
     for label, fields in states.items():
         person = Person.objects.create(name=f"{SECRET} Person {label}")
@@ -51,13 +56,34 @@ def newsroom(make_article, make_image):
         article.organisations.add(public_org)
         public.related.add(article)
         hidden.append(article)
+    # Changes to the public article that wait for review.
+    pending = {**revisions.snapshot(public), "headline": f"{SECRET} Arbeitskopie",
+               "body": f"<p>{SECRET} Arbeitskopietext</p>", "topics": [f"{SECRET}thema neu"]}
+    livecopy.save(public, pending, None, expected_version=public.version,
+                  correction=f"{SECRET} Korrektur")
     return {"public": public, "hidden": hidden}
 
 
 def secrets_of(article):
+    """What a hidden article carries: its texts, the names only it uses, its picture's
+    texts and the names of its original and renditions."""
     image = article.lead_image
-    return [article.headline, article.kicker, article.teaser, article.slug, image.title,
-            image.alt_text, image.caption, image.credit.creator, image.file.name]
+    own_names = [
+        *article.cities.values_list("name", flat=True),
+        *article.topics.values_list("name", flat=True),
+        *article.people.values_list("name", flat=True),
+        *article.organisations.values_list("name", flat=True),
+    ]
+    return [article.headline, article.kicker, article.teaser, article.slug,
+            strip_tags(article.body), image.title, image.alt_text, image.caption,
+            image.credit.creator, image.file.name,
+            *image.renditions.values_list("file", flat=True),
+            *[name for name in own_names if name.startswith(SECRET)]]
+
+
+def media_names(article):
+    image = article.lead_image
+    return [image.file.name, *image.renditions.values_list("file", flat=True)]
 
 
 def test_no_public_url_shows_unpublished_content(client, newsroom):
@@ -76,21 +102,25 @@ def test_no_public_url_shows_unpublished_content(client, newsroom):
         "year": sorted({m.year for m in months} | {now.year}),
         "month": sorted({m.month for m in months} | {now.month}),
         "section": sorted(SITEMAPS),
-        # Uploaded files are served by their random names, never listed.
-        "name": [public.lead_image.file.name],
+        # Uploaded files are served by their random names, never listed; the hidden
+        # articles' pictures are not served to visitors at all.
+        "name": [public.lead_image.file.name, *[n for a in hidden for n in media_names(a)]],
     }
-    forbidden = [text for article in hidden for text in secrets_of(article)]
+    forbidden = [text for article in hidden for text in secrets_of(article)] + [
+        f"{SECRET} Arbeitskopie", f"{SECRET}thema neu", f"{SECRET} Korrektur"]
     checked = 0
     for name, url in concrete_urls(values):
         for query in ("", "?q=Geheimsache", "?q=Text", "?page=2"):
             response = client.get(url + query)
             assert response.status_code < 500, (url + query, response.status_code)
-            if response.status_code == 410:  # the withdrawn notice names its own headline
-                continue
+            if name == "media" and url.removeprefix("/media/") != public.lead_image.file.name:
+                assert response.status_code == 404, url
             content = (b"".join(response.streaming_content) if response.streaming
                        else response.content)
             body = content.decode("utf-8", "replace")
-            leaked = [text for text in forbidden if text in body]
+            # A withdrawn article's notice names the headline it had when it was public.
+            allowed = {a.headline for a in hidden if response.status_code == 410}
+            leaked = [text for text in forbidden if text in body and text not in allowed]
             assert not leaked, f"{name} {url}{query} shows {leaked}"
             checked += 1
     assert checked > 100

@@ -1,11 +1,15 @@
 """Pictures and the credit German copyright law requires under each of them."""
 
+import hashlib
+import operator
 import uuid
+from functools import reduce
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +20,22 @@ def image_upload_to(instance, filename):
     """A random name: uploads never reveal or collide on the photographer's file name."""
     ext = PurePath(filename).suffix.lower() or ".jpg"
     return f"images/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"
+
+
+class ImageQuerySet(models.QuerySet):
+    def public(self):
+        """Pictures a visitor may see: the lead image of a public article, the picture of
+        an active teaser, or the portrait of a person with a public page."""
+        from .article import Article
+        from .people import Person
+        from .teasers import Teaser
+
+        uses = (
+            Article.objects.published().filter(lead_image=OuterRef("pk")),
+            Teaser.objects.active().filter(image=OuterRef("pk")),
+            Person.objects.public().filter(portrait=OuterRef("pk")),
+        )
+        return self.filter(reduce(operator.or_, (Q(Exists(use)) for use in uses)))
 
 
 class ImageCredit(Versioned):
@@ -93,6 +113,8 @@ class Image(Versioned):
     )
     uploaded_at = models.DateTimeField(_("hochgeladen am"), auto_now_add=True)
 
+    objects = ImageQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("Bild")
         verbose_name_plural = _("Bilder")
@@ -139,8 +161,15 @@ class Image(Versioned):
         return "" if self.decorative else self.alt_text
 
 
+def rendition_folder(original_name):
+    """Where an image's renditions live: named after its original's random name, so that
+    nobody who does not know a picture's address can guess its renditions'; a new
+    original gets a new folder."""
+    return hashlib.blake2s(original_name.encode(), digest_size=12).hexdigest()
+
+
 def rendition_upload_to(instance, filename):
-    return f"renditions/{instance.image_id}/{filename}"
+    return f"renditions/{rendition_folder(instance.image.file.name)}/{filename}"
 
 
 class Rendition(models.Model):
