@@ -37,11 +37,12 @@ def generation():
 
 
 def invalidate():
-    """Make every cached page stale; call after any change visitors could see."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # the key is gone: any new number retires the old pages
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+    """Make every cached page stale; call after any change visitors could see.
+
+    A new number rather than an increment: the file-based cache increments by reading
+    and writing, and two workers could both write N + 1, the second change then
+    retiring nothing."""
+    cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
 
 
 def next_publication(current_generation):

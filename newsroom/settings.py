@@ -26,6 +26,7 @@ NEWSROOM_ENV = env.str("NEWSROOM_ENV", default="production")
 if NEWSROOM_ENV not in MODES:
     raise ImproperlyConfigured(f"NEWSROOM_ENV must be one of {', '.join(MODES)}.")
 PRODUCTION = NEWSROOM_ENV == "production"
+TESTING = NEWSROOM_ENV == "test"
 
 DEVELOPMENT_SECRET_KEY = "django-insecure-newsroom-development-key-do-not-use-in-production"
 
@@ -154,8 +155,21 @@ if REDIS_URL:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-else:
+elif TESTING:
+    # Each test process keeps its own; a shared folder would be emptied under the other
+    # test processes' feet by every test's cache.clear().
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    # Without Redis, the cache lives in files on this machine, which all gunicorn workers
+    # share: a page or a count one worker keeps is seen, and dropped, by all of them.
+    # (Local memory would give each worker its own stale copy.) Redis for several machines.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.str("NEWSROOM_CACHE_DIR", default=str(BASE_DIR / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
 # The page cache for anonymous visitors (articles/cache.py).
 NEWSROOM_PAGE_CACHE = env.bool("NEWSROOM_PAGE_CACHE", default=True)

@@ -433,3 +433,60 @@ def test_two_app_servers_share_content_pictures_sessions_and_the_page_cache(
         take_bulk_action(editor, b, "archive_selected", newsroom.draft)
         assert headline not in visitor.get(f"{a}/").text
         assert visitor.get(f"{a}{article_path}").status_code == 410
+
+
+# One machine without Redis ------------------------------------------------------------------
+
+
+@pytest.fixture
+def one_machine(tmp_path, database_url, processes):
+    """Servers A and B as two gunicorns of one machine: no Redis, local media, the cache in
+    files they share (the default without REDIS_URL)."""
+    own = {name: value for name, value in os.environ.items()
+           if name not in OWN_VARIABLES and not name.startswith(("NEWSROOM_", "AWS_"))}
+    env = {
+        **own, "NEWSROOM_ENV": "production", "DEBUG": "0", "HTTPS": "0",
+        "ALLOWED_HOSTS": "127.0.0.1", "SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": database_url, "STATIC_ROOT": str(tmp_path / "static"),
+        "MEDIA_ROOT": str(tmp_path / "media"), "NEWSROOM_CACHE_DIR": str(tmp_path / "cache"),
+        "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1",
+    }
+    processes.start("collectstatic", manage("collectstatic", "--no-input"), env)
+    processes.start("migrate", manage("migrate", "--no-input"), env)
+    processes.finish("migrate")
+    headline = f"Neue Buslinie ohne Redis {secrets.token_hex(3)}"
+    processes.start("setup", manage("shell", "-c", SET_UP_NEWSROOM.format(
+        password=PASSWORD, headline=headline, draft=DRAFT)), env)
+    processes.finish("collectstatic")
+    servers = {}
+    for name in ("A", "B"):
+        port = free_port()
+        processes.start(name, [
+            sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--bind", f"127.0.0.1:{port}",
+            "--workers", "1", "--graceful-timeout", "3", "--access-logfile", "-",
+        ], env)
+        servers[name] = f"http://127.0.0.1:{port}"
+    for name, url in servers.items():
+        processes.wait_until_answering(name, f"{url}/readyz")
+    editor_pk, draft_pk, slug = re.search(
+        r"^newsroom (\d+) (\d+) (\S+)$", processes.finish("setup"), re.MULTILINE
+    ).groups()
+    return Newsroom(a=servers["A"], b=servers["B"], editor=editor_pk, draft=draft_pk,
+                    slug=slug, headline=headline, media_url="/media/",
+                    media_root=tmp_path / "media")
+
+
+def test_without_redis_a_publication_on_one_worker_is_seen_by_the_other_at_once(
+    one_machine, processes
+):
+    newsroom = one_machine
+    editor, visitor = Browser(), Browser()
+    with processes.logs_on_failure():
+        # B keeps its home page and topic page in the cache before anything happens.
+        for path in ("/", "/thema/verkehr/"):
+            assert newsroom.headline not in warm(visitor, f"{newsroom.b}{path}").text
+        log_in(editor, newsroom.a)
+        publish(editor, newsroom.a, newsroom, picture="")
+        for path in ("/", "/thema/verkehr/", f"/artikel/{newsroom.slug}/"):
+            response = visitor.get(f"{newsroom.b}{path}")
+            assert response.status_code == 200 and newsroom.headline in response.text, path
