@@ -15,11 +15,16 @@ function describe(field) {
 
 function attach(field) {
   const output = document.createElement("output");
-  output.className = "char-count";
+  // Styled and placed like the field's help text, right under the field.
+  output.className = "help char-count";
   output.id = `${field.id}_count`;
   output.setAttribute("aria-live", "polite");
-  // Below the field, not beside it: the admin lays label and field out in a row.
-  (field.closest(".flex-container") || field).insertAdjacentElement("afterend", output);
+  const help = field.closest(".form-row")?.querySelector(".help");
+  if (help) {
+    help.before(output);
+  } else {
+    (field.closest(".flex-container") || field).insertAdjacentElement("afterend", output);
+  }
   const described = field.getAttribute("aria-describedby");
   field.setAttribute("aria-describedby", described ? `${described} ${output.id}` : output.id);
   const update = () => {
