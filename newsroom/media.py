@@ -14,8 +14,10 @@ so a production setup needs no separate web server; object storage serves its ow
 import mimetypes
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.http import Http404
 from django.urls import path
+from django.utils._os import safe_join
 from django.views import static
 from django.views.decorators.http import require_safe
 
@@ -36,11 +38,15 @@ def serve(request, name):
     Visitors get only public pictures (articles.images.is_public_file): a picture of a
     draft, a scheduled or an archived article is 404 for them, whatever its address;
     staff get every picture, kept by no shared cache."""
+    try:
+        safe_join(settings.MEDIA_ROOT, name)
+    except SuspiciousFileOperation:
+        public = False  # static.serve refuses the name below, without asking anybody
+    else:
+        public = is_public_file(name)
+        if not public and not (request.user.is_authenticated and request.user.is_staff):
+            raise Http404(name)
     response = static.serve(request, name, document_root=settings.MEDIA_ROOT)
-    public = is_public_file(name)
-    if not public and not (request.user.is_authenticated and request.user.is_staff):
-        response.close()
-        raise Http404(name)
     response["Content-Type"] = content_type(name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = CACHE_CONTROL if public else "private, no-store"

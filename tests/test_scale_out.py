@@ -245,16 +245,15 @@ class Newsroom:
     media_root: Path  # where they must not land
 
 
-@pytest.fixture
-def newsroom(production_env, processes):
-    """Servers A and B on the migrated database, with an editor and a draft ready to
-    publish; the static files collected once, as a deployment does."""
-    processes.start("collectstatic", manage("collectstatic", "--no-input"), production_env)
-    processes.start("migrate", manage("migrate", "--no-input"), production_env)
+def start_newsroom(env, processes, *, media_url, media_root):
+    """Servers A and B on the migrated database of `env`, with an editor and a draft
+    ready to publish; the static files collected once, as a deployment does."""
+    processes.start("collectstatic", manage("collectstatic", "--no-input"), env)
+    processes.start("migrate", manage("migrate", "--no-input"), env)
     processes.finish("migrate")
     headline = f"Neue Buslinie verbindet die Ortsteile {secrets.token_hex(3)}"
     processes.start("setup", manage("shell", "-c", SET_UP_NEWSROOM.format(
-        password=PASSWORD, headline=headline, draft=DRAFT)), production_env)
+        password=PASSWORD, headline=headline, draft=DRAFT)), env)
     processes.finish("collectstatic")
     servers = {}
     for name in ("A", "B"):
@@ -262,16 +261,23 @@ def newsroom(production_env, processes):
         processes.start(name, [
             sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--bind", f"127.0.0.1:{port}",
             "--workers", "1", "--graceful-timeout", "3", "--access-logfile", "-",
-        ], production_env)
+        ], env)
         servers[name] = f"http://127.0.0.1:{port}"
     for name, url in servers.items():
         processes.wait_until_answering(name, f"{url}/readyz")
     editor_pk, draft_pk, slug = re.search(
         r"^newsroom (\d+) (\d+) (\S+)$", processes.finish("setup"), re.MULTILINE
     ).groups()
-    return Newsroom(
-        a=servers["A"], b=servers["B"], editor=editor_pk, draft=draft_pk, slug=slug,
-        headline=headline, media_url=f"{production_env['AWS_S3_ENDPOINT_URL']}/{BUCKET}/",
+    return Newsroom(a=servers["A"], b=servers["B"], editor=editor_pk, draft=draft_pk,
+                    slug=slug, headline=headline, media_url=media_url, media_root=media_root)
+
+
+@pytest.fixture
+def newsroom(production_env, processes):
+    """Two app servers sharing PostgreSQL, Redis and an S3 bucket."""
+    return start_newsroom(
+        production_env, processes,
+        media_url=f"{production_env['AWS_S3_ENDPOINT_URL']}/{BUCKET}/",
         media_root=Path(production_env["MEDIA_ROOT"]),
     )
 
@@ -451,29 +457,7 @@ def one_machine(tmp_path, database_url, processes):
         "MEDIA_ROOT": str(tmp_path / "media"), "NEWSROOM_CACHE_DIR": str(tmp_path / "cache"),
         "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1",
     }
-    processes.start("collectstatic", manage("collectstatic", "--no-input"), env)
-    processes.start("migrate", manage("migrate", "--no-input"), env)
-    processes.finish("migrate")
-    headline = f"Neue Buslinie ohne Redis {secrets.token_hex(3)}"
-    processes.start("setup", manage("shell", "-c", SET_UP_NEWSROOM.format(
-        password=PASSWORD, headline=headline, draft=DRAFT)), env)
-    processes.finish("collectstatic")
-    servers = {}
-    for name in ("A", "B"):
-        port = free_port()
-        processes.start(name, [
-            sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--bind", f"127.0.0.1:{port}",
-            "--workers", "1", "--graceful-timeout", "3", "--access-logfile", "-",
-        ], env)
-        servers[name] = f"http://127.0.0.1:{port}"
-    for name, url in servers.items():
-        processes.wait_until_answering(name, f"{url}/readyz")
-    editor_pk, draft_pk, slug = re.search(
-        r"^newsroom (\d+) (\d+) (\S+)$", processes.finish("setup"), re.MULTILINE
-    ).groups()
-    return Newsroom(a=servers["A"], b=servers["B"], editor=editor_pk, draft=draft_pk,
-                    slug=slug, headline=headline, media_url="/media/",
-                    media_root=tmp_path / "media")
+    return start_newsroom(env, processes, media_url="/media/", media_root=tmp_path / "media")
 
 
 def test_without_redis_a_publication_on_one_worker_is_seen_by_the_other_at_once(
