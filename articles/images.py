@@ -118,17 +118,18 @@ def clean_archived(data, name):
 def read_credit_metadata(file):
     """Who the picture's metadata names, to prefill its credit before the upload loses it.
 
-    Reads EXIF Artist and Copyright, and the IPTC By-line, Credit and Copyright Notice a
-    news agency writes. `rights_holder` is the IPTC credit line (the agency), else the
-    copyright notice without "©" and year; `copyright` is the notice as written. Values
-    not found are empty strings.
+    Reads EXIF Artist, Copyright and ImageDescription, and the IPTC By-line, Credit,
+    Copyright Notice and Caption-Abstract a news agency writes. `rights_holder` is the
+    IPTC credit line (the agency), else the copyright notice without "©" and year;
+    `copyright` is the notice as written; `caption` the agency's description. Values not
+    found are empty strings.
     """
     try:
         with PillowImage.open(BytesIO(_read(file))) as picture:
             exif = picture.getexif()
             iptc = IptcImagePlugin.getiptcinfo(picture) or {}
     except Exception:  # unreadable metadata just means there is nothing to prefill
-        return {"creator": "", "rights_holder": "", "copyright": ""}
+        return {"creator": "", "rights_holder": "", "copyright": "", "caption": ""}
     creator = _text(exif.get(0x013B)) or _text(iptc.get((2, 80)))
     notice = _text(exif.get(0x8298)) or _text(iptc.get((2, 116)))
     credit_line = _text(iptc.get((2, 110)))
@@ -136,6 +137,7 @@ def read_credit_metadata(file):
         "creator": creator,
         "rights_holder": credit_line or _holder_in(notice),
         "copyright": notice,
+        "caption": _text(iptc.get((2, 120))) or _text(exif.get(0x010E)),
     }
 
 

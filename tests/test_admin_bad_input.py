@@ -277,7 +277,7 @@ def test_autocomplete_lookups_answer_junk_without_errors(journalist_client, make
 
 def test_the_image_metadata_endpoint_reads_nothing_from_junk(journalist_client):
     url = reverse("admin:articles_image_metadata")
-    nothing = {"creator": "", "rights_holder": "", "copyright": ""}
+    nothing = {"creator": "", "rights_holder": "", "copyright": "", "caption": ""}
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
     for name, content in [("foto.jpg", b"kein Bild"), ("leer.jpg", b""), ("bild.png", svg),
                           ("bombe.png", png_claiming(30000, 30000)),

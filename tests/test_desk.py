@@ -45,3 +45,37 @@ def test_login_records_are_the_editors_under_a_german_heading(editor_client, jou
     page = editor_client.get(reverse("admin:index")).content.decode()
     assert "Anmeldeprotokoll" in page and ">Axes<" not in page and "AXES" not in page
     assert "Anmeldeprotokoll" not in journalist_client.get(reverse("admin:index")).content.decode()
+
+
+def test_the_caption_comes_from_the_pictures_own_description(journalist_client):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image as PillowImage
+
+    exif = PillowImage.Exif()
+    exif[0x010E] = "Das Rathaus von Jena am Markt"  # ImageDescription
+    buffer = BytesIO()
+    PillowImage.new("RGB", (40, 30), (10, 80, 160)).save(buffer, "JPEG", exif=exif)
+    found = journalist_client.post(reverse("admin:articles_image_metadata"), {
+        "file": SimpleUploadedFile("rathaus.jpg", buffer.getvalue(), "image/jpeg")}).json()
+    assert found["caption"] == "Das Rathaus von Jena am Markt"
+
+
+@pytest.mark.parametrize(("caption", "title"), [
+    ("Das Rathaus am Markt", "Das Rathaus am Markt"), ("", "Rathaus Jena 2025"),
+])
+def test_the_internal_title_defaults_to_the_caption_or_file_name(journalist_client, caption,
+                                                                 title):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from articles.models import Image
+    from tests.conftest import jpeg_bytes
+
+    response = journalist_client.post(reverse("admin:articles_image_add"), {
+        "file": SimpleUploadedFile("Rathaus_Jena_2025.jpg", jpeg_bytes(), "image/jpeg"),
+        "title": "", "alt_text": "Rathaus", "caption": caption, "credit_creator": "Jana Foto",
+        "credit_rights_holder": "", "credit_licence": "", "focal_x": 0.5, "focal_y": 0.5,
+    })
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Image.objects.get().title == title

@@ -129,7 +129,7 @@ def test_credit_metadata_is_read_from_exif():
     assert images.read_credit_metadata(upload) == {
         "creator": "Jörg Müller",
         "rights_holder": "Müller Fotografie",
-        "copyright": "© 2024 Müller Fotografie",
+        "copyright": "© 2024 Müller Fotografie", "caption": "",
     }
 
 
@@ -138,17 +138,19 @@ def test_credit_metadata_is_read_from_iptc():
         (2, 80): "Anna Schäfer".encode(),  # By-line
         (2, 110): b"dpa",  # Credit
         (2, 116): "© dpa-infocom".encode(),  # Copyright Notice
+        (2, 120): "Ilona Benz vor dem Rathaus".encode(),  # Caption-Abstract
     }))
 
     assert images.read_credit_metadata(upload) == {
         "creator": "Anna Schäfer", "rights_holder": "dpa", "copyright": "© dpa-infocom",
+        "caption": "Ilona Benz vor dem Rathaus",
     }
 
 
 def test_credit_metadata_of_a_picture_without_any_is_empty():
     upload = SimpleUploadedFile("foto.jpg", jpeg_bytes())
     assert images.read_credit_metadata(upload) == {
-        "creator": "", "rights_holder": "", "copyright": "",
+        "creator": "", "rights_holder": "", "copyright": "", "caption": "",
     }
 
 

@@ -1,5 +1,7 @@
 """Admin forms: the article form journalists write in, and the forms for named things."""
 
+from pathlib import PurePath
+
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -359,6 +361,23 @@ class ImageAdminForm(VersionedFormMixin, forms.ModelForm):
         fields = ["file", "title", "alt_text", "decorative", "caption", "credit", "focal_x",
                   "focal_y"]
         field_classes = {"file": PictureField}
+        help_texts = {"title": _("Nur intern, zum Wiederfinden im Bildarchiv. Leer: die "
+                                 "Bildunterschrift oder der Dateiname.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "title" in self.fields:  # not when the picture is shown read-only
+            self.fields["title"].required = False
+
+    def clean_title(self):
+        """An internal title nobody has to think of: the caption, else the file's name."""
+        title = self.cleaned_data["title"].strip()
+        if title:
+            return title
+        upload = self.cleaned_data.get("file") or self.instance.file
+        fallback = self.data.get(self.add_prefix("caption"), "").strip() or (
+            PurePath(getattr(upload, "name", "") or "").stem.replace("_", " "))
+        return Truncator(fallback).chars(self.fields["title"].max_length) or _("Bild")
 
     def clean(self):
         cleaned = super().clean()

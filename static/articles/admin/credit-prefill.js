@@ -1,5 +1,5 @@
-/* Fill the new-credit fields from the photo's own metadata (EXIF/IPTC) as soon as a file
-   is chosen, so the journalist only confirms who took it. The server reads the metadata
+/* Fill the new-credit fields and the caption from the photo's own metadata (EXIF/IPTC)
+   as soon as a file is chosen, so the journalist only confirms who took it and what it shows. The server reads the metadata
    before the upload is cleaned of it; fields someone already typed in stay as they are. */
 "use strict";
 // The admin loads form media in <head>, before the form exists.
@@ -7,6 +7,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const fileInput = document.getElementById("id_file");
   const creator = document.getElementById("id_credit_creator");
   const holder = document.getElementById("id_credit_rights_holder");
+  const caption = document.getElementById("id_caption");
   const token = document.querySelector("input[name=csrfmiddlewaretoken]");
   if (fileInput && creator && holder && token) {
     // Add and change forms live at different depths below the image admin.
@@ -33,6 +34,7 @@ document.addEventListener("DOMContentLoaded", () => {
       let filled = false;
       if (found.creator && !creator.value) { creator.value = found.creator; filled = true; }
       if (found.rights_holder && !holder.value) { holder.value = found.rights_holder; filled = true; }
+      if (found.caption && caption && !caption.value) { caption.value = found.caption; filled = true; }
       if (filled) {
         note.textContent = gettext("Aus den Bilddaten übernommen – bitte prüfen.");
       }
