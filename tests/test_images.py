@@ -138,7 +138,7 @@ def test_credit_metadata_is_read_from_iptc():
         (2, 80): "Anna Schäfer".encode(),  # By-line
         (2, 110): b"dpa",  # Credit
         (2, 116): "© dpa-infocom".encode(),  # Copyright Notice
-        (2, 120): "Ilona Benz vor dem Rathaus".encode(),  # Caption-Abstract
+        (2, 120): b"Ilona Benz vor dem Rathaus",  # Caption-Abstract
     }))
 
     assert images.read_credit_metadata(upload) == {

@@ -217,7 +217,8 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
         if article is None:
             steps = workflow.available_steps(Article(), request.user)
             return {"workflow_steps": steps, "primary_step": workflow.primary_step(steps),
-                    "state_label": workflow.STATE_LABELS[workflow.DRAFT]}
+                    "state_label": workflow.STATE_LABELS[workflow.DRAFT],
+                    "site_host": request.get_host()}
         presence.touch(article, request.user)
         working_copy = livecopy.working_copy_of(article)
         # A comment sent back stays in view while what it was about waits for work.
@@ -232,6 +233,7 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
             "primary_step": workflow.primary_step(steps, workflow.state_of(article)),
             "state_label": self.state(article),
             "heartbeat_seconds": int(presence.HEARTBEAT.total_seconds()),
+            "site_host": request.get_host(),
             "working_copy": working_copy,
             "pending_changes": working_copy and revisions.diff(
                 revisions.snapshot(article), working_copy.data),

@@ -71,7 +71,19 @@ class ImageAdmin(VersionedAdminMixin, NewsroomAdminMixin, admin.ModelAdmin):
             "metadaten/", self.admin_site.admin_view(require_POST(self.metadata_view)),
             name="articles_image_metadata",
         )
-        return [metadata, *super().get_urls()]
+        card = path(
+            "<int:pk>/karte/", self.admin_site.admin_view(self.card_view),
+            name="articles_image_card",
+        )
+        return [metadata, card, *super().get_urls()]
+
+    def card_view(self, request, pk):
+        """The picture as a social card shows it (the 16:9 crop), for the form's preview."""
+        image = self.get_object(request, str(pk))
+        if image is None or not self.has_view_permission(request, image):
+            return JsonResponse({"url": None}, status=404)
+        return JsonResponse({"url": images.rendition_url(image, images.FILLS[-1]),
+                             "alt": image.alt})
 
     def metadata_view(self, request):
         """Who an upload's EXIF/IPTC names, read before saving strips it: the form's

@@ -216,3 +216,22 @@ def test_the_article_list_fits_1280_pixels(new_page, staff, make_article):
         "() => { const r = document.querySelector('.results');"
         " return r.scrollWidth - r.clientWidth; }")
     assert overflow <= 0
+
+
+def test_search_and_card_previews_follow_the_typing(new_page, staff, make_article, make_image):
+    from articles.models import ImageCredit
+
+    image = make_image(alt_text="Rathaus", credit=ImageCredit.objects.create(creator="J. F."))
+    article = make_article(status=Status.DRAFT, lead_image=image, topics=["Breitband"])
+    page = new_page()
+    log_in(page, "jana")
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+    page.fill("#id_headline", "Glasfaser für alle Ortsteile")
+    page.fill("#id_teaser", "Wort " * 60)
+    expect(page.locator(".search-preview__title")).to_have_text(
+        "Glasfaser für alle Ortsteile – Kommune digital")
+    description = page.locator(".search-preview__description").inner_text()
+    assert description.endswith(" …") and len(description) <= 160
+    expect(page.locator(".card-preview__title")).to_have_text("Glasfaser für alle Ortsteile")
+    expect(page.locator(".card-preview__picture img")).to_have_attribute(
+        "src", re.compile(r"/media/renditions/\w+/fill-\d+x\d+\.jpeg"))
