@@ -24,9 +24,10 @@ def media_origin():
     return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
 
 
-def content_security_policy(nonce=None):
+def content_security_policy(nonce=None, framed_by_self=False):
     images = " ".join(filter(None, ["'self'", "data:", media_origin()]))
     scripts = "'self'" + (f" 'nonce-{nonce}'" if nonce else "")
+    ancestors = "'self'" if framed_by_self else "'none'"
     return "; ".join([
         "default-src 'self'",
         f"script-src {scripts}",
@@ -37,7 +38,7 @@ def content_security_policy(nonce=None):
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
-        "frame-ancestors 'none'",
+        f"frame-ancestors {ancestors}",
     ])
 
 
@@ -60,6 +61,11 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         request.csp_nonce = Nonce()
         response = self.get_response(request)
-        response["Content-Security-Policy"] = content_security_policy(request.csp_nonce.value)
+        # A page that this site frames itself (the admin's image chooser) says so the
+        # Django way, with X-Frame-Options: SAMEORIGIN; every other page is never framed.
+        response["Content-Security-Policy"] = content_security_policy(
+            request.csp_nonce.value,
+            framed_by_self=response.get("X-Frame-Options") == "SAMEORIGIN",
+        )
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

@@ -6,7 +6,6 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, F, OuterRef, Subquery
-from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -28,7 +27,7 @@ from articles.models import (
 )
 from articles.models.article import LIST_DEFERRED
 
-from .common import NewsroomAdminMixin
+from .common import NewsroomAdminMixin, without_related_buttons
 from .history import ArticleHistoryAdminMixin
 from .images import thumbnail
 from .users import person_name
@@ -142,7 +141,7 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
     show_full_result_count = False
     search_fields = ["kicker", "headline", "teaser", "body"]
     autocomplete_fields = ["lead_image", "people", "organisations", "related", "authors"]
-    readonly_fields = ["state", "workflow_log"]
+    readonly_fields = ["state"]
     actions = ["submit_selected", "publish_selected", "publish_changes_selected",
                "archive_selected", "trash_selected", "untrash_selected"]
     # In the order a journalist writes: the text, then what it is about, then publishing.
@@ -155,14 +154,15 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
         (
             _("Veröffentlichung"),
             {"fields": ["state", "published_at", "slug", "authors", "correction",
-                        "changes_at", "workflow_comment", "workflow_log", "edit_version"]},
+                        "changes_at", "workflow_comment", "edit_version"]},
         ),
     ]
 
     class Media:
         css = {"all": ["articles/admin/article.css"]}
         js = ["articles/admin/prose-editor-de.js", "articles/admin/paste-clean.js",
-              "articles/admin/char-count.js", "articles/admin/field-names.js"]
+              "articles/admin/char-count.js", "articles/admin/field-names.js",
+              "articles/admin/image-chooser.js"]
 
     def get_queryset(self, request):
         pending = WorkingCopy.objects.filter(article=OuterRef("pk")).values("state")[:1]
@@ -196,6 +196,9 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
+        # Pictures are picked and uploaded in the image chooser; the pencil still opens
+        # the chosen one's caption and credit.
+        without_related_buttons(form, "lead_image", keep=("change", "view"))
         transition = request.POST.get("_workflow") if request.method == "POST" else None
         return partial(form, user=request.user, transition=transition)
 
@@ -242,6 +245,8 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
             ],
             "sent_back": sent_back or None,
             "preview_url": reverse("articles:preview", args=[article.pk]),
+            "public_url": article.get_absolute_url() if article.is_public else None,
+            "workflow_events": article.workflow_events.select_related("user")[:20],
         }
 
     def render_change_form(self, request, context, *args, **kwargs):
@@ -377,13 +382,6 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
             return _("%(state)s – %(changes)s") % {
                 "state": label, "changes": ChangeState(changes).label}
         return label
-
-    @admin.display(description=_("Arbeitsschritte"))
-    def workflow_log(self, obj):
-        if obj.pk is None:
-            return "–"
-        events = obj.workflow_events.select_related("user")[:20]
-        return render_to_string("admin/articles/article/workflow_log.html", {"events": events})
 
     @admin.display(description=_("Artikel"), ordering="headline")
     def title(self, obj):

@@ -27,6 +27,17 @@ def is_key(model, field_name, value):
     return True
 
 
+def without_related_buttons(form, name, *, keep=()):
+    """Take the add/change/delete/view buttons off the related-object field `name` of a
+    ModelAdmin form class, but those in `keep` ("change", "view", ...)."""
+    if name not in form.base_fields:  # shown read-only
+        return
+    widget = form.base_fields[name].widget
+    for button in ("add", "change", "delete", "view"):
+        if button not in keep:
+            setattr(widget, f"can_{button}_related", False)
+
+
 class CheckedChoicesMixin:
     """Django's autocomplete widgets look up the chosen values to label them, also when
     the form is shown again with an error; a value that cannot be a key of the related

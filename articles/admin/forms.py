@@ -179,6 +179,8 @@ class ArticleAdminForm(SluggedAdminForm):
         ]
         field_classes = {"topics": CommaSeparatedTagField, "cities": CommaSeparatedTagField}
         widgets = {
+            # Two lines, so a whole headline stays in view beside the side panel.
+            "headline": forms.Textarea(attrs={"rows": 2}),
             "topics": TagSuggestInput("admin:articles_topic_suggest"),
             "cities": TagSuggestInput("admin:articles_city_suggest"),
         }
@@ -239,6 +241,10 @@ class ArticleAdminForm(SluggedAdminForm):
         if not content["slug"] and livecopy.is_protected(self.instance):
             content["slug"] = shown["slug"]  # a live address never changes by accident
         return content
+
+    def clean_headline(self):
+        """One line, whatever was pasted into the two-line field."""
+        return " ".join(self.cleaned_data["headline"].split())
 
     def clean_edit_version(self):
         value = self.cleaned_data["edit_version"]

@@ -10,7 +10,13 @@ from articles.admin.forms import ImageAdminForm, VersionedModelForm
 from articles.editorial import workflow
 from articles.models import Article, Image, ImageCredit, Status
 
-from .common import URL_FIELD_OVERRIDES, NewsroomAdminMixin, VersionedAdminMixin
+from .chooser import ImageChooserMixin
+from .common import (
+    URL_FIELD_OVERRIDES,
+    NewsroomAdminMixin,
+    VersionedAdminMixin,
+    without_related_buttons,
+)
 
 THUMBNAIL_BOX = (80, 60)
 
@@ -44,12 +50,12 @@ class ImageCreditAdmin(VersionedAdminMixin, NewsroomAdminMixin, admin.ModelAdmin
 
 
 @admin.register(Image)
-class ImageAdmin(VersionedAdminMixin, NewsroomAdminMixin, admin.ModelAdmin):
+class ImageAdmin(ImageChooserMixin, VersionedAdminMixin, NewsroomAdminMixin, admin.ModelAdmin):
     form = ImageAdminForm
     list_display = ["thumbnail", "title", "credit", "alt_text", "decorative", "uploaded_at"]
     list_display_links = ["thumbnail", "title"]
     list_filter = ["decorative"]
-    search_fields = ["title", "caption", "alt_text", "credit__creator"]
+    search_fields = ["title", "caption", "alt_text", "credit__creator", "credit__rights_holder"]
     list_select_related = ["credit"]
     autocomplete_fields = ["credit"]
     date_hierarchy = "uploaded_at"
@@ -65,6 +71,13 @@ class ImageAdmin(VersionedAdminMixin, NewsroomAdminMixin, admin.ModelAdmin):
 
     class Media:
         js = ["articles/admin/credit-prefill.js"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # One place for the credit: pick a known one, or type a new one just below;
+        # no pop-up to create, change or delete credits from here.
+        without_related_buttons(form, "credit")
+        return form
 
     def get_urls(self):
         metadata = path(

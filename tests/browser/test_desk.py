@@ -9,9 +9,10 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.editorial import presence, revisions
-from articles.models import Article, Status
+from articles.models import Article, Image, ImageCredit, Status
 from tests.browser.conftest import log_in
 from tests.browser.test_accessibility import blocking_violations, describe
+from tests.conftest import jpeg_bytes
 
 # English words the German interface must not show (as whole words).
 ENGLISH = ["bold", "italic", "link", "heading", "paragraph", "undo", "redo", "list", "quote",
@@ -200,7 +201,8 @@ def test_article_form_has_no_serious_accessibility_violations(new_page, staff, m
     page = new_page(bypass_csp=True)  # axe-core comes in as an inline script
     log_in(page, "jana")
     for url in ("/admin/", "/admin/articles/article/",
-                f"/admin/articles/article/{article.pk}/change/"):
+                f"/admin/articles/article/{article.pk}/change/",
+                "/admin/articles/image/auswahl/?_popup=1"):
         page.goto(url)
         violations = blocking_violations(page)
         assert not violations, f"{url}\n{describe(violations)}"
@@ -219,8 +221,6 @@ def test_the_article_list_fits_1280_pixels(new_page, staff, make_article):
 
 
 def test_search_and_card_previews_follow_the_typing(new_page, staff, make_article, make_image):
-    from articles.models import ImageCredit
-
     image = make_image(alt_text="Rathaus", credit=ImageCredit.objects.create(creator="J. F."))
     article = make_article(status=Status.DRAFT, lead_image=image, topics=["Breitband"])
     page = new_page()
@@ -235,3 +235,70 @@ def test_search_and_card_previews_follow_the_typing(new_page, staff, make_articl
     expect(page.locator(".card-preview__title")).to_have_text("Glasfaser für alle Ortsteile")
     expect(page.locator(".card-preview__picture img")).to_have_attribute(
         "src", re.compile(r"/media/renditions/\w+/fill-\d+x\d+\.jpeg"))
+
+
+# The image chooser ---------------------------------------------------------------------------
+
+
+def open_chooser(page):
+    page.click("#image-chooser-open")
+    expect(page.locator("#image-chooser")).to_be_visible()
+    return page.frame_locator("#image-chooser iframe")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_image_chooser_finds_a_picture_by_caption_and_credit(
+    new_page, staff, make_image, width
+):
+    make_image(title="Bahnhof", caption="Der neue Bahnhof", alt_text="Bahnhof")
+    wanted = make_image(title="Ratssaal", caption="Der Stadtrat tagt im Ratssaal",
+                        alt_text="Ratssaal", credit=ImageCredit.objects.create(creator="Jan Foto"))
+    page = new_page(width=width)
+    log_in(page, "jana")
+    page.goto("/admin/articles/article/add/")
+    page.fill("#id_headline", "Getippt, bevor das Bild kam")
+    chooser = open_chooser(page)
+    expect(chooser.locator(".image-tile")).to_have_count(2)
+    chooser.locator("#chooser-q").fill("Jan Foto")
+    chooser.locator("#chooser-q").press("Enter")
+    expect(chooser.locator(".image-tile")).to_have_count(1)
+    expect(chooser.locator(".image-tile__credit")).to_have_text("Foto: Jan Foto")
+    expect(chooser.locator(".image-tile__caption")).to_have_text("Der Stadtrat tagt im Ratssaal")
+    chooser.locator(".image-tile").press("Enter")  # a tile is a button: the keyboard picks it
+
+    expect(page.locator("#image-chooser")).to_be_hidden()
+    assert page.input_value("#id_lead_image") == str(wanted.pk)
+    expect(page.locator(".field-lead_image .select2-selection__rendered")).to_contain_text(
+        "Ratssaal")
+    assert page.input_value("#id_headline") == "Getippt, bevor das Bild kam"
+    assert page.evaluate("document.activeElement.id") == "image-chooser-open"
+
+
+def test_a_picture_uploaded_in_the_chooser_becomes_the_lead_image(new_page, staff, tmp_path):
+    photo = tmp_path / "ratssaal.jpg"
+    photo.write_bytes(jpeg_bytes())
+    page = new_page()
+    log_in(page, "jana")
+    page.goto("/admin/articles/article/add/")
+    page.fill("#id_headline", "Neuer Ratssaal eingeweiht")
+    chooser = open_chooser(page)
+    expect(chooser.locator(".image-chooser__empty")).to_contain_text("noch leer")
+    chooser.get_by_role("link", name="Neues Bild hochladen").click()
+    chooser.locator("#id_file").set_input_files(str(photo))
+    chooser.locator("#id_caption").fill("Der neue Ratssaal")
+    chooser.locator("input[name=_save]").click()
+    # Without alt text the form refuses and keeps what was chosen and typed.
+    expect(chooser.locator(".errorlist")).to_be_visible()
+    assert chooser.locator("#id_caption").input_value() == "Der neue Ratssaal"
+    chooser.locator("#id_file").set_input_files(str(photo))
+    chooser.locator("#id_alt_text").fill("Blick in den Ratssaal")
+    chooser.locator("#id_credit_creator").fill("Jan Foto")
+    chooser.locator("input[name=_save]").click()
+
+    expect(page.locator("#image-chooser")).to_be_hidden()
+    image = Image.objects.get(caption="Der neue Ratssaal")
+    assert image.credit.creator == "Jan Foto"
+    assert page.input_value("#id_lead_image") == str(image.pk)
+    assert page.input_value("#id_headline") == "Neuer Ratssaal eingeweiht"
+    page.click("input[name=_continue]")
+    assert Article.objects.get(headline="Neuer Ratssaal eingeweiht").lead_image == image

@@ -4,7 +4,6 @@ import re
 
 import pytest
 from PIL import Image as PillowImage
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from articles.models import Article, Status
@@ -37,23 +36,18 @@ def test_article_goes_from_journalist_through_editor_to_visitors(new_page, staff
     journalist.locator(".field-body .ProseMirror:visible").click()
     journalist.keyboard.type("Seit Montag können Bürgerinnen und Bürger Anträge online stellen.")
 
-    # ... uploads a picture with alt text and a credit in the "add image" window ...
-    with journalist.expect_popup() as popup_info:
-        journalist.click("#add_id_lead_image")
-    popup = popup_info.value
-    popup.set_input_files("#id_file", str(photo))
-    popup.fill("#id_title", "Rathaus Jena")
-    popup.fill("#id_alt_text", "Das Rathaus von Jena am Markt")
-    popup.fill("#id_caption", "Das Rathaus der Stadt Jena.")
+    # ... uploads a picture with alt text and a credit from the image chooser ...
+    journalist.click("#image-chooser-open")
+    chooser = journalist.frame_locator("#image-chooser iframe")
+    chooser.get_by_role("link", name="Neues Bild hochladen").click()
+    chooser.locator("#id_file").set_input_files(str(photo))
+    chooser.locator("#id_title").fill("Rathaus Jena")
+    chooser.locator("#id_alt_text").fill("Das Rathaus von Jena am Markt")
+    chooser.locator("#id_caption").fill("Das Rathaus der Stadt Jena.")
     # The credit comes prefilled from the photo's EXIF; she only confirms it.
-    expect(popup.locator("#id_credit_creator")).to_have_value("Thomas Kierok")
-    # Listen before clicking: the window may close before a later wait would start listening.
-    try:
-        with popup.expect_event("close"):
-            popup.click("input[name=_save]")
-    except PlaywrightTimeoutError:
-        shown = popup.locator(".errornote, .errorlist").all_inner_texts()
-        pytest.fail(f"The image window stayed open at {popup.url}, showing {shown}")
+    expect(chooser.locator("#id_credit_creator")).to_have_value("Thomas Kierok")
+    chooser.locator("input[name=_save]").click()
+    expect(journalist.locator("#image-chooser")).to_be_hidden()
     assert journalist.input_value("#id_lead_image") != ""
 
     # ... tags a city and a topic, and submits it for review.
