@@ -597,11 +597,13 @@ def out_of_step():
     return Image.objects.filter((public & ~rendered) | (~public & rendered))
 
 
-def _follow_on_commit(pks):
-    """Make the pictures `pks` follow their publicity once the change is committed: before,
-    another transaction would not see it, and a rollback would undo it."""
-    if pks:
-        transaction.on_commit(lambda: follow_publicity(Image.objects.filter(pk__in=pks)))
+def follow_publicity_after_commit(images):
+    """Run follow_publicity on what the function `images` returns once the transaction
+    commits: before, another transaction would not see the change, and a rollback would
+    undo it. Robust: an unreachable bucket must not fail a change already committed; the
+    follow_publicity command (cron) catches up."""
+    if renditions_follow_publicity():
+        transaction.on_commit(lambda: follow_publicity(images()), robust=True)
 
 
 def _pictures_used_by(model, pk):
@@ -629,11 +631,10 @@ def _before_change(sender, instance, **kwargs):
 
 def _after_change(sender, instance, **kwargs):
     """The pictures a row used before and uses now follow their publicity, after commit."""
-    if renditions_follow_publicity():
-        before, pk = instance.__dict__.pop("_pictures_before", set()), instance.pk
-        transaction.on_commit(lambda: follow_publicity(
-            Image.objects.filter(pk__in=before | _pictures_used_by(sender, pk))
-        ))
+    before, pk = instance.__dict__.pop("_pictures_before", set()), instance.pk
+    follow_publicity_after_commit(
+        lambda: Image.objects.filter(pk__in=before | _pictures_used_by(sender, pk))
+    )
 
 
 def _people_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -649,8 +650,9 @@ def _people_changed(sender, instance, action, reverse, pk_set, **kwargs):
         people = list(instance.people.values_list("pk", flat=True))
     else:
         people = list(pk_set)
-    _follow_on_commit(set(Person.objects.filter(pk__in=people, portrait__isnull=False)
-                          .values_list("portrait", flat=True)))
+    portraits = set(Person.objects.filter(pk__in=people, portrait__isnull=False)
+                    .values_list("portrait", flat=True))
+    follow_publicity_after_commit(lambda: Image.objects.filter(pk__in=portraits))
 
 
 def connect_publicity_following():

@@ -403,7 +403,7 @@ def publish_due_changes(now=None):
             revisions.record(article, None, note=str(Transition(transition).label))
     # Scheduled articles come due without a write: their pictures, their teasers' and
     # their people's portraits get their renditions now (object storage only).
-    transaction.on_commit(lambda: images.follow_publicity(images.out_of_step()))
+    images.follow_publicity_after_commit(images.out_of_step)
     return published
 
 
