@@ -7,7 +7,11 @@ Every new file is decoded completely and written anew, so nothing the site store
 the camera's metadata (GPS position, serial numbers, editing history) or bytes Pillow
 could not make sense of. Renditions are made once, right after the file is stored, under
 names that follow from the image's row alone: templates compute their URLs and sizes
-without a query, and no request ever waits for Pillow.
+without a query, and no visitor's request ever waits for Pillow.
+
+Object storage serves whatever it holds to anybody, without the media guard of
+newsroom/media.py; there a picture has renditions only while it is public
+(follow_publicity), and staff see the others made in memory (render_rendition).
 """
 
 import hashlib

@@ -364,9 +364,9 @@ def perform(article, transition, user, *, publish_at=None, comment="", now=None)
 
 def publish_due_changes(now=None):
     """Publish every scheduled update whose time has come; returns how many. The first
-    request after such a time, or after a scheduled article's, calls it
-    (articles.editorial.middleware), so scheduled updates need no cron, like scheduled
-    articles."""
+    request after such a time calls it (articles.editorial.middleware), so scheduled
+    updates need no cron, like scheduled articles; after a scheduled article's time it
+    is called too (publish_when_due), for the pictures that went public with it."""
     now = now or timezone.now()
     published = 0
     due = WorkingCopy.objects.filter(publish_at__lte=now).values_list("article_id", flat=True)
