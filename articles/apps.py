@@ -11,7 +11,10 @@ class ArticlesConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from articles import cache, groups, images
+        from articles.editorial import workflow
 
         cache.connect_invalidation()
         images.connect_file_cleanup()
+        images.connect_publicity_following()
+        cache.came_due.connect(workflow.publish_when_due, dispatch_uid="publish-when-due")
         post_migrate.connect(groups.update_groups_after_migrate, sender=self)

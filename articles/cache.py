@@ -17,6 +17,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
+from django.dispatch import Signal
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -24,6 +25,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 GENERATION_KEY = "newsroom:pages:generation"
 CACHEABLE_STATUS = {200, 301, 410}
 COPIED_HEADERS = ("Content-Type", "Content-Language", "Location", "X-Robots-Tag", "Vary")
+# Sent by the request that finds the next scheduled publication's time has passed.
+came_due = Signal()
 
 
 def generation():
@@ -48,9 +51,14 @@ def invalidate():
 def next_publication(current_generation):
     """When the next scheduled article or scheduled update of a live article is due, as
     a timestamp (0: none is; None: the database cannot say). Kept per generation; asked
-    again once that time has passed, so a due update is seen by the next request."""
+    again once that time has passed, so a due update is seen by the next request, which
+    sends `came_due`."""
     key = f"newsroom:pages:{current_generation}:next-publication"
     due = cache.get(key)
+    if due and due <= time.time():
+        # A scheduled article's time passed without any write: whoever acts on that
+        # (its pictures' renditions, articles.images) hears it here, once per such time.
+        came_due.send(sender=None)
     if due is None or (due and due <= time.time()):
         from articles.models import Article, Status, WorkingCopy
 
@@ -66,7 +74,9 @@ def next_publication(current_generation):
         except (OperationalError, InterfaceError):
             return None
         due = first.timestamp() if first else 0
-        cache.set(key, due, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
+        # Kept until past that time, so that the request after it sees it pass.
+        timeout = settings.NEWSROOM_PAGE_CACHE_SECONDS + max(0, due - time.time())
+        cache.set(key, due, timeout=timeout)
     return due
 
 

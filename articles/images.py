@@ -7,17 +7,25 @@ Every new file is decoded completely and written anew, so nothing the site store
 the camera's metadata (GPS position, serial numbers, editing history) or bytes Pillow
 could not make sense of. Renditions are made once, right after the file is stored, under
 names that follow from the image's row alone: templates compute their URLs and sizes
-without a query, and no request ever waits for Pillow.
+without a query, and no visitor's request ever waits for Pillow.
+
+Object storage serves whatever it holds to anybody, without the media guard of
+newsroom/media.py; there a picture has renditions only while it is public
+(follow_publicity), and staff see the others made in memory (render_rendition).
 """
 
 import hashlib
+import operator
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import reduce
 from io import BytesIO
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from PIL import Image as PillowImage
@@ -246,12 +254,21 @@ def processing(image, update_fields=None):
         _replace_original(image)
     yield
     if file_changed:
-        make_renditions(image, replace=True)
+        _renew_renditions(image, groups=(WIDTHS, FILLS))
         if replaced and str(replaced) != image.file.name:
             delete_original(image, str(replaced))
     elif focal_changed:
-        make_renditions(image, replace=True, groups=(FILLS,))
+        _renew_renditions(image, groups=(FILLS,))
     remember_stored(image)
+
+
+def _renew_renditions(image, groups):
+    """Make `groups` of renditions anew after a change of file or focal point; in object
+    storage only for a public picture, whose others go (see follow_publicity)."""
+    if renditions_follow_publicity() and not Image.objects.public().filter(pk=image.pk).exists():
+        image.renditions.all().delete()
+    else:
+        make_renditions(image, replace=True, groups=groups)
 
 
 def delete_original(image, name):
@@ -418,15 +435,18 @@ class Picture:
         return self.srcsets[FORMATS[-1]]
 
 
-def picture(image, *, crop=False):
+def picture(image, *, crop=False, staff=False):
     """The renditions of `image` for a template, computed without a query; None if the
-    image has no file. `crop` selects the 16:9 teaser crops instead of the full picture."""
+    image has no file. `crop` selects the 16:9 teaser crops instead of the full picture;
+    `staff` links them to the staff view (staff_url), for pictures not yet public."""
     planned = plan(image, FILLS if crop else WIDTHS)
     if not planned:
         return None
     storage, version = _storage(), _version(image)
 
     def url(rendition, fmt):
+        if staff:
+            return staff_url(image, rendition.spec, fmt)
         return f"{storage.url(rendition_name(image, rendition.spec, fmt))}?v={version}"
 
     srcsets = {
@@ -443,8 +463,29 @@ def rendition_url(image, spec=WIDTHS[0], fmt="jpeg"):
     planned = [r for r in plan(image, group) if r.spec.width <= spec.width]
     if not planned:
         return None
+    if renditions_follow_publicity() and not Image.objects.public().filter(pk=image.pk).exists():
+        return staff_url(image, planned[-1].spec, fmt)  # none in the bucket: see it in memory
     name = rendition_name(image, planned[-1].spec, fmt)
     return f"{_storage().url(name)}?v={_version(image)}"
+
+
+def staff_url(image, spec, fmt):
+    """Where staff get a rendition of `image` made in memory (ImageAdmin.rendition_view),
+    whether or not the picture is public; with object storage, the only way to see a
+    picture that is not."""
+    from django.urls import reverse
+
+    return reverse("admin:articles_image_rendition", args=[image.pk, spec.name, fmt])
+
+
+def render_rendition(image, spec_name, fmt):
+    """The bytes of `image`'s rendition `spec_name` in `fmt`, made in memory and stored
+    nowhere; None unless `image` gets that rendition (plan) in a format the site makes."""
+    specs = [planned for planned in plan(image, WIDTHS) + plan(image, FILLS)
+             if planned.spec.name == spec_name]
+    if not specs or fmt not in FORMATS:
+        return None
+    return _encode(_scale(_open_original(image), specs[0]), fmt)
 
 
 def make_renditions(image, *, replace=False, groups=(WIDTHS, FILLS)):
@@ -523,3 +564,112 @@ def _encode(picture, fmt):
     out = BytesIO()
     picture.save(out, encoder, **options)
     return out.getvalue()
+
+
+# Publicity --------------------------------------------------------------------------------
+
+
+def renditions_follow_publicity():
+    """Whether renditions exist only while their picture is public: when uploads live in
+    object storage, which hands every file it holds to whoever knows its address. Local
+    media pass the guard of newsroom/media.py instead, and keep every rendition for staff.
+    """
+    return not isinstance(_storage(), FileSystemStorage)
+
+
+def follow_publicity(images, *, replace=False):
+    """Give each public picture of `images` (an Image queryset) its missing renditions and
+    take every rendition away from the others; return how many were made. In object
+    storage only; with local media nothing changes. The post_delete handler removes the
+    files of the renditions taken away."""
+    if not renditions_follow_publicity():
+        return 0
+    public = images.public().values("pk")
+    Rendition.objects.filter(image__in=images.values("pk")).exclude(image__in=public).delete()
+    made = 0
+    for image in images.filter(pk__in=public).exclude(file="").iterator():
+        made += make_renditions(image, replace=replace)
+    return made
+
+
+def out_of_step():
+    """The pictures whose renditions do not follow their publicity: public ones without
+    renditions (a scheduled article that came due, a teaser's window that opened) and
+    others with renditions (a teaser's window that closed). Time alone makes them."""
+    rendered = Q(Exists(Rendition.objects.filter(image=OuterRef("pk"))))
+    public = Q(pk__in=Image.objects.public().values("pk"))
+    return Image.objects.filter((public & ~rendered) | (~public & rendered))
+
+
+def follow_publicity_after_commit(images):
+    """Run follow_publicity on what the function `images` returns once the transaction
+    commits: before, another transaction would not see the change, and a rollback would
+    undo it. Robust: an unreachable bucket must not fail a change already committed; the
+    follow_publicity command (cron) catches up."""
+    if renditions_follow_publicity():
+        transaction.on_commit(lambda: follow_publicity(images()), robust=True)
+
+
+def _pictures_used_by(model, pk):
+    """The pks of the pictures whose publicity the row `pk` of `model` decides: an
+    article's lead image, its teasers' pictures and its people's portraits; a teaser's
+    picture; a person's portrait."""
+    from articles.models import Article, Person, Teaser
+
+    uses = {
+        Article: [Article.objects.filter(pk=pk).values("lead_image"),
+                  Teaser.objects.filter(article=pk).values("image"),
+                  Person.objects.filter(articles=pk).values("portrait")],
+        Teaser: [Teaser.objects.filter(pk=pk).values("image")],
+        Person: [Person.objects.filter(pk=pk).values("portrait")],
+    }[model]
+    found = Image.objects.filter(reduce(operator.or_, (Q(pk__in=use) for use in uses)))
+    return set(found.values_list("pk", flat=True))
+
+
+def _before_change(sender, instance, **kwargs):
+    """Note the pictures a row used before it changes or goes: they may stop being public."""
+    if renditions_follow_publicity() and instance.pk is not None:
+        instance._pictures_before = _pictures_used_by(sender, instance.pk)
+
+
+def _after_change(sender, instance, **kwargs):
+    """The pictures a row used before and uses now follow their publicity, after commit."""
+    before, pk = instance.__dict__.pop("_pictures_before", set()), instance.pk
+    follow_publicity_after_commit(
+        lambda: Image.objects.filter(pk__in=before | _pictures_used_by(sender, pk))
+    )
+
+
+def _people_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """People added to or removed from an article: their portraits follow its publicity."""
+    from articles.models import Person
+
+    if not renditions_follow_publicity() or action not in ("post_add", "post_remove",
+                                                            "pre_clear"):
+        return
+    if reverse:  # person.articles changed
+        people = [instance.pk]
+    elif action == "pre_clear":
+        people = list(instance.people.values_list("pk", flat=True))
+    else:
+        people = list(pk_set)
+    portraits = set(Person.objects.filter(pk__in=people, portrait__isnull=False)
+                    .values_list("portrait", flat=True))
+    follow_publicity_after_commit(lambda: Image.objects.filter(pk__in=portraits))
+
+
+def connect_publicity_following():
+    """Every save and deletion of an article, teaser or person, however it happens (admin,
+    workflow, imports), lets the pictures it concerns follow their publicity."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+
+    from articles.models import Article, Person, Teaser
+
+    for model in (Article, Teaser, Person):
+        for signal, handler in ((pre_save, _before_change), (pre_delete, _before_change),
+                                (post_save, _after_change), (post_delete, _after_change)):
+            signal.connect(handler, sender=model,
+                           dispatch_uid=f"publicity-{signal}-{model.__name__}")
+    m2m_changed.connect(_people_changed, sender=Article.people.through,
+                        dispatch_uid="publicity-people")

@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -88,7 +88,26 @@ class ImageAdmin(ImageChooserMixin, VersionedAdminMixin, NewsroomAdminMixin, adm
             "<int:pk>/karte/", self.admin_site.admin_view(self.card_view),
             name="articles_image_card",
         )
-        return [metadata, card, *super().get_urls()]
+        rendition = path(
+            "<int:pk>/bild/<slug:spec>.<slug:fmt>",
+            self.admin_site.admin_view(self.rendition_view), name="articles_image_rendition",
+        )
+        return [metadata, card, rendition, *super().get_urls()]
+
+    def rendition_view(self, request, pk, spec, fmt):
+        """One rendition, made in memory for staff: in object storage a picture that is
+        not public has none (articles.images.follow_publicity), and staff must still see
+        it. Kept by no cache, as the picture may be under embargo."""
+        image = self.get_object(request, str(pk))
+        if image is None or not self.has_view_permission(request, image):
+            raise Http404
+        data = images.render_rendition(image, spec, fmt)
+        if data is None:
+            raise Http404
+        response = HttpResponse(data, content_type=images.MIME_TYPES[fmt])
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
     def card_view(self, request, pk):
         """The picture as a social card shows it (the 16:9 crop), for the form's preview."""

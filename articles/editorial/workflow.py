@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from articles import cache as page_cache
+from articles import images
 from articles.editorial import livecopy, previews, revisions
 from articles.models import (
     Article,
@@ -364,7 +365,8 @@ def perform(article, transition, user, *, publish_at=None, comment="", now=None)
 def publish_due_changes(now=None):
     """Publish every scheduled update whose time has come; returns how many. The first
     request after such a time calls it (articles.editorial.middleware), so scheduled
-    updates need no cron, like scheduled articles."""
+    updates need no cron, like scheduled articles; after a scheduled article's time it
+    is called too (publish_when_due), for the pictures that went public with it."""
     now = now or timezone.now()
     published = 0
     due = WorkingCopy.objects.filter(publish_at__lte=now).values_list("article_id", flat=True)
@@ -399,7 +401,15 @@ def publish_due_changes(now=None):
                 to_status=article.status, user=None, comment=comment, publish_at=at,
             )
             revisions.record(article, None, note=str(Transition(transition).label))
+    # Scheduled articles come due without a write: their pictures, their teasers' and
+    # their people's portraits get their renditions now (object storage only).
+    images.follow_publicity_after_commit(images.out_of_step)
     return published
+
+
+def publish_when_due(**signal):
+    """Receives articles.cache.came_due: a scheduled time has passed."""
+    publish_due_changes()
 
 
 @transaction.atomic

@@ -19,8 +19,8 @@ LAYOUTS = {
 }
 
 
-@register.simple_tag
-def picture(image, layout="column", eager=False):
+@register.simple_tag(takes_context=True)
+def picture(context, image, layout="column", eager=False):
     """WebP with a JPEG fallback in every stored size, as one <img> with its size set (so
     nothing moves when it loads) and a <source> for each better format; lazy unless
     `eager` (above the fold). `layout` is one of LAYOUTS.
@@ -29,7 +29,7 @@ def picture(image, layout="column", eager=False):
     and an included template cost more than the rest of the teaser.
     """
     crop, sizes = LAYOUTS[layout]
-    found = images.picture(image, crop=crop)
+    found = images.picture(image, crop=crop, staff=_staff_preview(context))
     if found is None:
         return ""
     sources = "".join(
@@ -42,3 +42,13 @@ def picture(image, layout="column", eager=False):
         "" if eager else mark_safe(' loading="lazy"'),
     )
     return mark_safe(f"<picture>{sources}{img}</picture>")  # noqa: S308 (all escaped)
+
+
+def _staff_preview(context):
+    """Whether the pictures link to the staff view: in a preview for staff, when uploads
+    live in object storage, which holds renditions of public pictures only. Never on a
+    public page (no `preview`), so these stay as they were, without a query."""
+    if not context.get("preview"):
+        return False
+    user = getattr(context.get("request"), "user", None)
+    return bool(user and user.is_staff and images.renditions_follow_publicity())

@@ -8,7 +8,8 @@ from articles.models import Image
 class Command(BaseCommand):
     help = _(
         "Erzeugt die fehlenden Bildvarianten aller Bilder (neue Bilder bekommen sie beim "
-        "Speichern). Mehrfach ausführbar: Vorhandene Varianten bleiben, wie sie sind."
+        "Speichern), mit Objektspeicher nur die der öffentlichen Bilder. Mehrfach "
+        "ausführbar: Vorhandene Varianten bleiben, wie sie sind."
     )
 
     def add_arguments(self, parser):
@@ -19,9 +20,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, replace=False, **options):
-        made = 0
-        for image in Image.objects.exclude(file="").iterator():
-            made += images.make_renditions(image, replace=replace)
+        if images.renditions_follow_publicity():
+            # Object storage holds the renditions of public pictures only.
+            made = images.follow_publicity(Image.objects.all(), replace=replace)
+        else:
+            made = sum(images.make_renditions(image, replace=replace)
+                       for image in Image.objects.exclude(file="").iterator())
         if options["verbosity"]:
             self.stdout.write(
                 self.style.SUCCESS(_("%(count)d Bildvarianten erzeugt.") % {"count": made})
