@@ -463,10 +463,19 @@ def rendition_url(image, spec=WIDTHS[0], fmt="jpeg"):
     planned = [r for r in plan(image, group) if r.spec.width <= spec.width]
     if not planned:
         return None
-    if renditions_follow_publicity() and not Image.objects.public().filter(pk=image.pk).exists():
+    if renditions_follow_publicity() and not _is_public(image):
         return staff_url(image, planned[-1].spec, fmt)  # none in the bucket: see it in memory
     name = rendition_name(image, planned[-1].spec, fmt)
     return f"{_storage().url(name)}?v={_version(image)}"
+
+
+def _is_public(image):
+    """Whether `image` is public: as a list's queryset noted it (ImageQuerySet.
+    with_publicity), so that a page of thumbnails costs one query, else asked."""
+    noted = getattr(image, "public_now", None)
+    if noted is not None:
+        return noted
+    return Image.objects.public().filter(pk=image.pk).exists()
 
 
 def staff_url(image, spec, fmt):

@@ -14,7 +14,9 @@ import boto3
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from moto import mock_aws
@@ -244,3 +246,21 @@ def test_admin_thumbnails_and_previews_of_unpublished_pictures_use_the_staff_vie
     assert images.rendition_url(picture).startswith("https://bilder.example.de/renditions/")
     page = client.get(article.get_absolute_url()).content.decode()
     assert "https://bilder.example.de/renditions/" in page and "/admin/" not in page
+
+
+def test_image_lists_know_which_pictures_are_public_in_one_query(
+    bucket, committing, picture, make_image, make_article, editor_client,
+    django_assert_max_num_queries,
+):
+    with committing():
+        make_article(lead_image=picture, topics=["Verkehr"])
+    chooser = reverse("admin:articles_image_chooser")
+    with CaptureQueriesContext(connection) as few:
+        editor_client.get(chooser)
+    unpublished = [make_image(alt_text=f"Entwurf {n}") for n in range(5)]
+    with django_assert_max_num_queries(len(few)):
+        page = editor_client.get(chooser).content.decode()
+    assert staff_url(unpublished[0], "fill-320x180", "jpeg") in page
+    assert "https://bilder.example.de/renditions/" in page  # the public picture
+    with django_assert_max_num_queries(len(few) + 2):  # the changelist's own two counts
+        editor_client.get(reverse("admin:articles_image_changelist"))

@@ -72,6 +72,10 @@ class ImageAdmin(ImageChooserMixin, VersionedAdminMixin, NewsroomAdminMixin, adm
     class Media:
         js = ["articles/admin/credit-prefill.js"]
 
+    def get_queryset(self, request):
+        # Thumbnails link to renditions, which depend on whether a picture is public.
+        return super().get_queryset(request).with_publicity()
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         # One place for the credit: pick a known one, or type a new one just below;

@@ -37,6 +37,12 @@ class ImageQuerySet(models.QuerySet):
         )
         return self.filter(reduce(operator.or_, (Q(Exists(use)) for use in uses)))
 
+    def with_publicity(self):
+        """Each picture with `public_now`, for lists that link to renditions: with object
+        storage a picture that is not public has none (articles.images)."""
+        public = self.model.objects.public().filter(pk=OuterRef("pk"))
+        return self.annotate(public_now=Exists(public))
+
 
 class ImageCredit(Versioned):
     """Who must be named for a picture; one credit serves many images."""
