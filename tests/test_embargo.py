@@ -69,6 +69,19 @@ def test_organisation_and_person_pages_name_only_public_subjects(client, make_ar
     assert SECRET["person"] not in client.get(public_org.get_absolute_url()).content.decode()
 
 
+def test_an_organisation_page_names_its_city_and_parent_only_when_they_are_public(
+    client, embargoed, make_article
+):
+    child = Organisation.objects.create(name="Tochter GmbH", city=embargoed["city"],
+                                        parent=embargoed["organisation"])
+    make_article(organisations=[child])
+    page = client.get(child.get_absolute_url()).content.decode()
+    assert SECRET["city"] not in page and SECRET["organisation"] not in page
+    make_article(cities=[embargoed["city"]], organisations=[embargoed["organisation"]])
+    page = client.get(child.get_absolute_url()).content.decode()
+    assert SECRET["city"] in page and SECRET["organisation"] in page
+
+
 # Share links --------------------------------------------------------------------------------
 
 

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -177,9 +177,11 @@ class OrganisationView(SubjectView):
     def subjects(self):
         # Its people: only those visitors may know of.
         people = Affiliation.objects.current().filter(person__in=Person.objects.public())
-        return super().subjects().select_related("city", "parent").prefetch_related(
-            Prefetch("affiliations", queryset=people.select_related("person"))
-        )
+        # Its city and parent are named only while visitors may know of them.
+        return super().subjects().select_related("city", "parent").annotate(
+            city_public=Exists(City.objects.public().filter(pk=OuterRef("city"))),
+            parent_public=Exists(Organisation.objects.public().filter(pk=OuterRef("parent"))),
+        ).prefetch_related(Prefetch("affiliations", queryset=people.select_related("person")))
 
 
 def archive_index(request, year=None):
