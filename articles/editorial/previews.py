@@ -38,6 +38,9 @@ def article_for_token(token, queryset=None):
 
 
 def revoke_links(article):
+    """Give `article` a new preview key: every share link made so far stops working.
+    The workflow calls it on each step that changes what a link would show (publish,
+    schedule, archive, reopen, trash), so a link made for one state never opens another."""
     article.preview_key = uuid.uuid4()
     Article.objects.filter(pk=article.pk).update(preview_key=article.preview_key)
 
