@@ -10,10 +10,10 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from articles import cache, groups, images
+        from articles import cache, groups, images, surrogate_keys
         from articles.editorial import workflow
 
-        cache.connect_invalidation()
+        surrogate_keys.connect()
         images.connect_file_cleanup()
         images.connect_publicity_following()
         cache.came_due.connect(workflow.publish_when_due, dispatch_uid="publish-when-due")

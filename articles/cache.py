@@ -1,10 +1,11 @@
 """The page cache: anonymous visitors get public pages from the cache, never stale.
 
-Every cached page is stored under the current *generation*, a number in the shared
-cache. Any change to published content (an article, a teaser, a person, a tag, a
-credit ...) raises the generation, so the next request for any page renders afresh:
-exact and immediate, with two or twenty app servers sharing one Redis. A scheduled
-article needs no save to appear: no page is kept past the next scheduled publication.
+Every cached page keeps the surrogate keys of what it shows and their versions
+(articles.surrogate_keys); a change to published content bumps exactly the keys it
+concerns, so the pages that show it render afresh and all others stay: exact and
+immediate, with two or twenty app servers sharing one Redis, or the workers of one
+machine sharing its file cache. A scheduled article needs no save to appear: no page is
+kept past the next scheduled publication.
 
 Staff, previews, POSTs and requests carrying a session never touch the cache; pages
 that set a cookie are never stored. Hits answer 304 to a matching If-None-Match
@@ -22,14 +23,19 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
+from articles import surrogate_keys
+
 GENERATION_KEY = "newsroom:pages:generation"
 CACHEABLE_STATUS = {200, 301, 410}
-COPIED_HEADERS = ("Content-Type", "Content-Language", "Location", "X-Robots-Tag", "Vary")
+COPIED_HEADERS = ("Content-Type", "Content-Language", "Location", "X-Robots-Tag", "Vary",
+                  "Surrogate-Key", "Cache-Tag")
 # Sent by the request that finds the next scheduled publication's time has passed.
 came_due = Signal()
 
 
 def generation():
+    """A stamp that changes with every change to public content: a page rendered while
+    it changed is not stored."""
     current = cache.get(GENERATION_KEY)
     if current is None:
         # Missing (a fresh or restarted cache): start anew rather than at an old number
@@ -39,21 +45,24 @@ def generation():
     return current
 
 
-def invalidate():
-    """Make every cached page stale; call after any change visitors could see.
+def note_change():
+    """Change the stamp (articles.surrogate_keys.changed calls it with every change).
 
     A new number rather than an increment: the file-based cache increments by reading
     and writing, and two workers could both write N + 1, the second change then
-    retiring nothing."""
+    going unnoticed."""
     cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
 
 
-def next_publication(current_generation):
+def next_publication():
     """When the next scheduled article or scheduled update of a live article is due, as
-    a timestamp (0: none is; None: the database cannot say). Kept per generation; asked
-    again once that time has passed, so a due update is seen by the next request, which
-    sends `came_due`."""
-    key = f"newsroom:pages:{current_generation}:next-publication"
+    a timestamp (0: none is; None: the database cannot say). Kept until a schedule may
+    have changed (the "listing" and "schedule" keys of articles.surrogate_keys), and
+    asked again once that time has passed, so a due update is seen by the next request,
+    which sends `came_due`."""
+    stamps = surrogate_keys.versions([surrogate_keys.LISTING, surrogate_keys.SCHEDULE])
+    key = f"newsroom:pages:next-publication:{stamps[surrogate_keys.LISTING]}:" + str(
+        stamps[surrogate_keys.SCHEDULE])
     due = cache.get(key)
     if due and due <= time.time():
         # A scheduled article's time passed without any write: whoever acts on that
@@ -80,10 +89,10 @@ def next_publication(current_generation):
     return due
 
 
-def seconds_until_next_publication(current_generation):
+def seconds_until_next_publication():
     """How long a page may live before a scheduled article or update is due (None: none
     is; 0: the page must not be kept)."""
-    due = next_publication(current_generation)
+    due = next_publication()
     if due is None:
         # The database is away, yet the view did without it (robots.txt): serve the
         # page, but keep it nowhere, as nobody can tell how long it stays true.
@@ -91,27 +100,40 @@ def seconds_until_next_publication(current_generation):
     return max(0, due - time.time()) if due else None
 
 
-def lifetime(current_generation):
+def lifetime():
     """How many seconds something derived from public content may be kept: the page
     cache's time, cut short by the next scheduled publication; 0 means not at all."""
     timeout = settings.NEWSROOM_PAGE_CACHE_SECONDS
-    due = seconds_until_next_publication(current_generation)
+    due = seconds_until_next_publication()
     return timeout if due is None else min(timeout, int(due))
 
 
 def remember(name, compute):
-    """`compute()`, kept in the shared cache until public content changes, exactly like
-    the pages: for data that many pages need and that costs a query to get (the list of
-    cities, the number of articles in a list). `compute` must not return None."""
-    current_generation = generation()
-    key = f"newsroom:data:{current_generation}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        timeout = lifetime(current_generation)
-        if timeout > 0:
-            cache.set(key, value, timeout)
+    """`compute()`, kept in the shared cache until a list it comes from changes, exactly
+    like the pages: for data that many pages need and that costs a query to get (the list
+    of cities, the number of articles in a list). It follows the lists of the page being
+    rendered (a topic's page: that topic's), which `name` must tell apart."""
+    keys = surrogate_keys.current_lists() or [surrogate_keys.LISTING]
+    surrogate_keys.shows(*keys)
+    key = f"newsroom:data:{name}"
+    entry = cache.get(key)
+    if entry is not None and surrogate_keys.still_fresh(entry["versions"]):
+        return entry["value"]
+    stamp = generation()
+    value = compute()
+    _keep(key, stamp, lambda made_with: {"value": value, "versions": made_with}, keys)
     return value
+
+
+def _keep(key, stamp, entry, keys):
+    """Store entry(versions of `keys`) under `key` for as long as it may live, unless
+    public content changed since `stamp` was read: what was read may be old already."""
+    timeout = lifetime()
+    if timeout <= 0:
+        return
+    made_with = surrogate_keys.versions(keys)
+    if None not in made_with.values() and generation() == stamp:
+        cache.set(key, entry(made_with), timeout)
 
 
 class PageCacheMiddleware:
@@ -126,19 +148,21 @@ class PageCacheMiddleware:
                 # marked public, such as uploaded images, are the same for everyone.)
                 patch_cache_control(response, private=True, no_store=True)
             return response
-        current_generation = generation()
-        key = self.key(request, current_generation)
+        key = self.key(request)
         entry = cache.get(key)
-        if entry is not None:
+        if entry is not None and surrogate_keys.still_fresh(entry["versions"]):
             return self.respond(request, self.from_entry(entry), hit=True)
-        response = self.get_response(request)
+        stamp = generation()
+        with surrogate_keys.recording() as shown:
+            response = self.get_response(request)
         if not self.is_cacheable_response(response):
             return response
+        keys = shown.keys()
+        response["Surrogate-Key"] = " ".join(keys)
+        response["Cache-Tag"] = ",".join(keys)
         response["ETag"] = f'"{hashlib.md5(response.content).hexdigest()}"'
         patch_cache_control(response, public=True, max_age=settings.NEWSROOM_PUBLIC_MAX_AGE)
-        timeout = lifetime(current_generation)
-        if timeout > 0:
-            cache.set(key, self.to_entry(response), timeout)
+        _keep(key, stamp, lambda made_with: self.to_entry(response, made_with), keys)
         return self.respond(request, response, hit=False)
 
     @staticmethod
@@ -166,16 +190,16 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def key(request, current_generation):
+    def key(request):
         url = hashlib.md5(request.build_absolute_uri().encode()).hexdigest()
-        return f"newsroom:page:{current_generation}:{url}"
+        return f"newsroom:page:{url}"
 
     @staticmethod
-    def to_entry(response):
+    def to_entry(response, made_with):
         headers = {name: response[name] for name in (*COPIED_HEADERS, "ETag", "Cache-Control")
                    if response.has_header(name)}
         return {"status": response.status_code, "content": response.content,
-                "headers": headers}
+                "headers": headers, "versions": made_with}
 
     @staticmethod
     def from_entry(entry):
@@ -188,27 +212,3 @@ class PageCacheMiddleware:
     def respond(request, response, *, hit):
         response["X-Page-Cache"] = "hit" if hit else "miss"
         return get_conditional_response(request, etag=response["ETag"], response=response)
-
-
-# Saved with every article change, but never shown to visitors on their own.
-INVISIBLE_MODELS = {"revision", "workflowevent", "editingpresence", "workingcopy"}
-
-
-def _content_changed(sender, **kwargs):
-    if kwargs.get("action", "post_").startswith("pre_"):
-        return  # m2m_changed announces every change twice; the "post_" half counts
-    opts = sender._meta
-    ours = opts.app_label == "articles" and opts.model_name not in INVISIBLE_MODELS
-    # Bylines show users' names; a login, which only touches last_login, changes nothing.
-    byline = opts.label == settings.AUTH_USER_MODEL and set(
-        kwargs.get("update_fields") or ()
-    ) != {"last_login"}
-    if ours or byline:
-        invalidate()
-
-
-def connect_invalidation():
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(_content_changed, dispatch_uid=f"newsroom-page-cache-{signal}")

@@ -176,6 +176,11 @@ NEWSROOM_PAGE_CACHE = env.bool("NEWSROOM_PAGE_CACHE", default=True)
 NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
 # How long a CDN or proxy in front may keep a public page (Cache-Control max-age).
 NEWSROOM_PUBLIC_MAX_AGE = env.int("NEWSROOM_PUBLIC_MAX_AGE", default=60)
+# A CDN or Varnish in front purges by surrogate key: after each commit that changes public
+# content, a POST to this URL ("{keys}" replaced by the space-separated keys, which also go
+# in the Surrogate-Key header). Empty: no purge.
+NEWSROOM_PURGE_URL = env.str("NEWSROOM_PURGE_URL", default="")
+NEWSROOM_PURGE_TIMEOUT = env.float("NEWSROOM_PURGE_TIMEOUT", default=2.0)
 NEWSROOM_PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/vorschau/", "/healthz", "/readyz")
 
 AUTHENTICATION_BACKENDS = [

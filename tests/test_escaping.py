@@ -137,6 +137,9 @@ def hostile(make_article, make_image):
         topics=[payload("topic")], cities=[city], people=[person],
         organisations=[organisation],
     )
+    # An organisation's page names its parent only while that is public.
+    make_article(headline="Über die Muttergesellschaft", organisations=[parent],
+                 published_at=timezone.now() - timedelta(days=30))  # not in the news sitemap
     article.authors.add(author)
     Teaser.objects.create(placement=Placement.LEAD, article=article,
                           kicker=payload("teaser kicker"), headline=payload("teaser headline"),

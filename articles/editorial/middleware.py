@@ -18,7 +18,7 @@ class DueChangesMiddleware:
 
     def __call__(self, request):
         if not request.path.startswith(self.files):
-            due = cache.next_publication(cache.generation())
+            due = cache.next_publication()
             if due and due <= time.time():
                 workflow.publish_due_changes()
         return self.get_response(request)

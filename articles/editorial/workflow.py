@@ -24,8 +24,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from articles import cache as page_cache
-from articles import images
+from articles import images, surrogate_keys
 from articles.editorial import livecopy, previews, revisions
 from articles.models import (
     Article,
@@ -302,8 +301,8 @@ def _take_changes_step(article, step, publish_at, now):
         working_copy.publish_at = publish_at if transition == Transition.SCHEDULE_CHANGES else None
         working_copy.save()
     if transition == Transition.SCHEDULE_CHANGES:
-        # Cached pages were given lifetimes without this time in view.
-        page_cache.invalidate()
+        # Pages showing it were given lifetimes without this time in view.
+        surrogate_keys.changed(surrogate_keys.key_for(article), surrogate_keys.SCHEDULE)
 
 
 def _take_status_step(article, step, publish_at, now):

@@ -14,6 +14,7 @@ from django.utils.text import get_text_list
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from articles import surrogate_keys
 from articles.models import Article, City, Organisation, Person, Topic
 from articles.models.relations import load_relations
 from articles.public.context_processors import site
@@ -72,7 +73,9 @@ class ArticleFeed(Feed):
     def get_object(self, request, slug=None):
         if self.subject_kind is None:
             return None
-        return get_object_or_404(SUBJECTS[self.subject_kind].objects.public(), slug=slug)
+        subject = get_object_or_404(SUBJECTS[self.subject_kind].objects.public(), slug=slug)
+        surrogate_keys.lists_shown(*surrogate_keys.subject_lists(subject))
+        return subject
 
     def title(self, subject):
         return feed_title(subject)

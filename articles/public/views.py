@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
-from articles import search
+from articles import search, surrogate_keys
 from articles.editorial import livecopy, previews, revisions
 from articles.models import (
     Affiliation,
@@ -56,6 +56,8 @@ def render_article(request, article, *, preview=False, status=200):
 
 
 def article_detail(request, slug):
+    # An article page shows no list: only its own rows (articles.surrogate_keys).
+    surrogate_keys.lists_shown()
     article = Article.objects.published().for_detail().filter(slug=slug).first()
     if article is not None:
         return render_article(request, article)
@@ -137,6 +139,7 @@ class SubjectView(ListPaginationMixin, ListView):
 
     def get_queryset(self):
         self.subject = get_object_or_404(self.subjects(), slug=self.kwargs["slug"])
+        surrogate_keys.lists_shown(*surrogate_keys.subject_lists(self.subject))
         return Article.objects.published().tagged(**{self.subject_kind: self.subject}).for_lists()
 
     def get_context_data(self, **kwargs):
