@@ -511,7 +511,8 @@ def generate(articles):
                                        "authors", "related")}
     now = timezone.now()
     fields = ["id", "kicker", "headline", "slug", "teaser", "body", "status", "published_at",
-              "created_at", "updated_at", "lead_image", "version", "preview_key"]
+              "created_at", "updated_at", "lead_image", "version", "preview_key", "corrections",
+              "trashed_from"]
 
     def rows():
         """Oldest first: article N is the newest."""
@@ -537,6 +538,7 @@ def generate(articles):
             yield (
                 pk, text["kicker"], text["headline"], slug, text["teaser"], text["body"],
                 Status.PUBLISHED, published, published, published, lead, 1, uuid.uuid4(),
+                "[]", "",
             )
 
     with step(f"{articles:,} articles (COPY)", timings), transaction.atomic():

@@ -9,6 +9,7 @@
 4. a table per cache mode, and bench/results/<timestamp>.json and .png.
 
 Usage: python -m bench.run [--articles N] [--fresh] [--cache off|on|both] [--generate-only]
+       python -m bench.run --news-day [--news-day-seconds S]   (bench/newsday.py)
 """
 
 import argparse
@@ -78,6 +79,11 @@ def benchmark(args):
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    if args.news_day:
+        from bench import newsday
+
+        newsday.run(args)
+        return
     pages, missing = choose_pages()
     print(f"Measuring {len(pages)} page groups once in process (queries, size) ...")
     measure_in_process(pages)
@@ -114,6 +120,10 @@ def parse_args():
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--news-day", action="store_true",
+                        help="instead: the page cache on a news day (bench/newsday.py)")
+    parser.add_argument("--news-day-seconds", type=int, default=120,
+                        help="how long the news day's visitors are measured")
     args = parser.parse_args()
     if args.articles < 1 or not 1 <= args.duration <= 120 or args.rounds < 1:
         parser.error("--articles must be positive, --duration 1..120 s, --rounds positive")
@@ -326,15 +336,16 @@ def _get(port, path, connection=None):
     return response.status, body, elapsed
 
 
-def wrk(port, paths_file, seconds, args):
-    """One bounded wrk run against the loopback; its summary from bench/rotate.lua.
+def wrk(port, paths_file, seconds, args, script=HERE / "rotate.lua"):
+    """One bounded wrk run against the loopback; its summary from `script`
+    (bench/rotate.lua: each path in turn).
 
     Then waits until gunicorn has finished what wrk left in flight (at most MAX_DRAIN
     seconds): else a slow page, such as a big sitemap, would slow down the next one.
     """
     command = [
         "wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s", "--timeout", "30s",
-        "-s", str(HERE / "rotate.lua"), f"http://{LOOPBACK}:{port}/", "--", str(paths_file),
+        "-s", str(script), f"http://{LOOPBACK}:{port}/", "--", str(paths_file),
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     for line in done.stdout.splitlines():
