@@ -101,6 +101,7 @@ def test_no_public_url_shows_unpublished_content(client, newsroom):
         + [o.slug for a in hidden for o in a.organisations.all()],
         "year": sorted({m.year for m in months} | {now.year}),
         "month": sorted({m.month for m in months} | {now.month}),
+        "day": [1, 3],
         "section": sorted(SITEMAPS),
         # Uploaded files are served by their random names, never listed; the hidden
         # articles' pictures are not served to visitors at all.
