@@ -304,9 +304,8 @@ class _Run:
         search.index(Article.objects.filter(pk__in=pks))
         note = _("aus WordPress importiert")
         Revision.objects.bulk_create([
-            Revision(article=a, version=1, status=a.status, data=revisions.snapshot(a),
-                     note=note)
-            for a in Article.objects.filter(pk__in=pks).select_related("lead_image")
+            Revision(article=a, version=1, status=a.status, data=data, note=note)
+            for a, data in revisions.snapshots(Article.objects.filter(pk__in=pks))
         ])
         # Counted only now that the batch is in.
         self.tally.add(POSTS, common.IMPORTED, len(posts))
