@@ -295,3 +295,25 @@ def test_public_pages_show_imported_articles_and_hide_drafts(client, imported):
     assert published.slug in client.get("/feeds/rss/").content.decode()
     for key in ("103", "104", "105", "102"):
         assert client.get(imported["articles"][key].get_absolute_url()).status_code == 404
+
+
+def test_a_post_changed_in_wordpress_is_updated_unless_edited_here(tmp_path, imported):
+    changed = [dict(item) for item in ITEMS]
+    changed[0]["title"] = "Bürgeramt öffnet digital"
+    changed[0]["categories"] = [("category", "Neues Thema")]
+    changed[6]["content"] = "Jetzt mit Inhalt."
+    edited = imported["articles"]["107"]
+    edited.headline = "Hier bearbeitet"
+    edited.save()
+    path = tmp_path / "geaendert.xml"
+    path.write_bytes(wxr.build(changed, authors=AUTHORS))
+    output, _progress = run(path)
+    article = Article.objects.get(pk=imported["articles"]["101"].pk)
+    assert article.headline == "Bürgeramt öffnet digital"
+    assert list(article.topics.names()) == ["Neues Thema"]
+    assert article.revisions.first().note == "aus WordPress aktualisiert"
+    assert Article.objects.get(pk=edited.pk).headline == "Hier bearbeitet"
+    assert "hier schon bearbeitet" in output
+    beitraege = next(line for line in output.splitlines() if line.startswith("Beiträge"))
+    assert beitraege.split()[1:] == ["0", "1", "8", "0"]
+    assert run(path)[0].count("aktualisiert") == 1  # header only: nothing changed since

@@ -12,6 +12,7 @@ from the uploads folder given, never downloaded.
 """
 
 import datetime
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +94,13 @@ class Post:
     featured: int | None = None
 
 
+def digest(item):
+    """What a post was when imported: if it differs on a later run, the post changed."""
+    state = (item.title, item.content, item.excerpt, item.status, item.date, item.date_gmt,
+             item.slug, item.creator, sorted(item.categories), item.meta.get("_thumbnail_id"))
+    return hashlib.sha256(repr(state).encode()).hexdigest()
+
+
 def import_export(path, *, media_dir=None, dry_run=False, progress=None):
     """Import the WXR file at `path`; return the Tally. Raise wxr.NotWXR, having
     written nothing, if the file is no WordPress export. `progress(done, total)` is
@@ -135,7 +143,8 @@ class _Run:
         self.users = self._authors(posts)
         self.city_keys = dict(City.objects.values_list("name_key", "pk"))
         known = ImportedItem.objects.filter(source=SOURCE)
-        self.known_keys = set(known.values_list("key", flat=True))
+        self.known_keys = {key: (digest, article_id) for key, digest, article_id in
+                           known.values_list("key", "digest", "article_id")}
         self.known_guids = set(known.exclude(guid="").values_list("guid", flat=True))
         self.images = dict(
             known.filter(image__isnull=False).values_list("key", "image_id"))
@@ -177,7 +186,11 @@ class _Run:
     def _batch(self, items):
         prepared = []
         for item in items:
-            if str(item.post_id) in self.known_keys or (
+            known = self.known_keys.get(str(item.post_id))
+            if known is not None and known[0] != digest(item) and known[1] is not None:
+                self._update(item)
+                continue
+            if known is not None or (
                 item.guid and common.short_key(item.guid) in self.known_guids
             ):
                 self.tally.add(POSTS, common.SKIPPED)
@@ -206,6 +219,53 @@ class _Run:
                 except (DatabaseError, ValidationError, OSError) as error:
                     self._forget_rolled_back()
                     self.tally.fail(POSTS, post.headline, error)
+
+    def _update(self, item):
+        """Bring a post changed in WordPress since the last run over, unless the article
+        was edited here since: then the newsroom's version stands, and is reported."""
+        imported = ImportedItem.objects.select_related("article").get(
+            source=SOURCE, key=str(item.post_id))
+        article = imported.article
+        if article.version != imported.article_version:
+            self.tally.add(POSTS, common.SKIPPED)
+            self.tally.note(_("„%(title)s“ wurde in WordPress geändert, aber hier schon "
+                              "bearbeitet; die Fassung hier bleibt.")
+                            % {"title": article.headline})
+            return
+        try:
+            post = self._prepare(item)
+            if post is None:
+                raise ValueError(_("Der Beitrag hat in WordPress keinen übertragbaren "
+                                   "Status mehr (%(status)s).") % {"status": item.status})
+            with transaction.atomic():
+                self._rewrite(article, post)
+                imported.digest, imported.article_version = digest(item), article.version
+                imported.save(update_fields=["digest", "article_version"])
+        except (ValueError, DatabaseError, ValidationError, OSError) as error:
+            self._forget_rolled_back()
+            self.tally.fail(POSTS, self._title(item), error)
+            return
+        self.known_keys[str(item.post_id)] = (imported.digest, article.pk)
+        self.tally.add(POSTS, common.UPDATED)
+
+    def _rewrite(self, article, post):
+        """Put a changed post's content on its article, with a revision saying so."""
+        for attachment_id in post.attachments:
+            image_id = self._image(attachment_id, post.headline)
+            if isinstance(image_id, int):
+                self.images[f"attachment:{attachment_id}"] = image_id
+            self.used_attachments.add(attachment_id)
+        lead = self.images.get(f"attachment:{post.featured}")
+        article.headline, article.teaser, article.body = post.headline, post.teaser, post.body
+        article.status, article.published_at = post.status, post.published_at
+        article.modified_at = post.published_at
+        article.lead_image_id = lead if isinstance(lead, int) else None
+        article.save()
+        article.topics.set([Topic.objects.get(pk=self._tag(Topic, n)) for n in post.topics])
+        article.cities.set([City.objects.get(pk=self._tag(City, n)) for n in post.cities])
+        user = self.users.get(post.item.creator)
+        article.authors.set([user] if user else [])
+        revisions.record(article, None, note=_("aus WordPress aktualisiert"))
 
     def _forget_rolled_back(self):
         """Tags and credits made in a rolled-back transaction are gone again; so must be
@@ -297,7 +357,8 @@ class _Run:
         ImportedItem.objects.bulk_create([
             ImportedItem(source=SOURCE, key=str(p.item.post_id), article=a,
                          guid=common.short_key(p.item.guid) if p.item.guid else "",
-                         old_slug=p.item.slug[:200], old_date=p.old_date)
+                         old_slug=p.item.slug[:200], old_date=p.old_date,
+                         digest=digest(p.item), article_version=a.version)
             for p, a in zip(posts, articles, strict=True)
         ])
         pks = [a.pk for a in articles]
@@ -312,7 +373,9 @@ class _Run:
         self.written = []  # committed with the batch (or its savepoint)
         self.tally.add(IMAGES, common.IMPORTED,
                        sum(1 for a in fresh if new_images[a] is not None))
-        self.known_keys.update(str(p.item.post_id) for p in posts)
+        self.known_keys.update(
+            (str(p.item.post_id), (digest(p.item), a.pk)) for p, a in zip(posts, articles,
+                                                                           strict=True))
         for attachment_id, image_id in new_images.items():
             self.used_attachments.add(attachment_id)
             if isinstance(image_id, int):

@@ -33,6 +33,10 @@ class ImportedItem(models.Model):
     old_slug = models.CharField(_("alter Kurzname"), max_length=200, blank=True,
                                 db_index=True)
     old_date = models.DateField(_("altes Datum"), null=True, blank=True)
+    # What the item was when imported, and the article's version then: a later run
+    # brings a changed item over only while nobody here has edited the article since.
+    digest = models.CharField(_("Prüfsumme"), max_length=64, blank=True)
+    article_version = models.PositiveIntegerField(_("Artikelversion"), null=True, blank=True)
     imported_at = models.DateTimeField(_("importiert am"), auto_now_add=True)
 
     class Meta:
