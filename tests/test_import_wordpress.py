@@ -317,3 +317,9 @@ def test_a_post_changed_in_wordpress_is_updated_unless_edited_here(tmp_path, imp
     beitraege = next(line for line in output.splitlines() if line.startswith("Beiträge"))
     assert beitraege.split()[1:] == ["0", "1", "8", "0"]
     assert run(path)[0].count("aktualisiert") == 1  # header only: nothing changed since
+
+
+@pytest.mark.parametrize("query", ["?p=", "?p=abc", "?p=1%00", "?p=%EF%BC%91", "?p=-1"])
+def test_anything_but_a_post_id_leaves_the_home_page_alone(client, imported, query):
+    # Only digits are a WordPress post id; anything else is just the home page.
+    assert client.get("/" + query).status_code == 200

@@ -37,8 +37,9 @@ HOME_MORE_COUNT = 15
 
 
 def home(request):
-    if "p" in request.GET:  # an old WordPress address, /?p=123
-        return old_permalink(request, post_id=request.GET["p"])
+    post_id = request.GET.get("p", "").strip()
+    if post_id.isascii() and post_id.isdigit():  # an old WordPress address, /?p=123
+        return old_permalink(request, post_id=post_id)
     lead = placement_teasers(Placement.LEAD, HOME_LEAD_COUNT)
     more = placement_teasers(
         Placement.MORE, HOME_MORE_COUNT, exclude=[t.article_id for t in lead]
@@ -87,7 +88,7 @@ def old_permalink(request, slug=None, year=None, month=None, day=None, post_id=N
     /?p=123, /2021/05/03/slug/, /2021/05/slug/ and /slug/."""
     items = ImportedItem.objects.filter(source=ImportedItem.Source.WORDPRESS, article__isnull=False)
     if post_id is not None:
-        items = items.filter(key=post_id.strip())
+        items = items.filter(key=post_id)
     else:
         items = items.filter(old_slug=slug)
         if year is not None:
