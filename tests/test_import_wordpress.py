@@ -251,6 +251,7 @@ def test_a_file_that_is_not_wxr_is_refused(tmp_path, content):
 def test_wxr_1_1_is_read(tmp_path):
     path = tmp_path / "alt.xml"
     path.write_bytes(wxr.build(ITEMS[:1], version="1.1"))
+    (tmp_path / "uploads").mkdir()
     run(path)
     assert Article.objects.get().headline.startswith("Smart City")
 
@@ -323,3 +324,10 @@ def test_a_post_changed_in_wordpress_is_updated_unless_edited_here(tmp_path, imp
 def test_anything_but_a_post_id_leaves_the_home_page_alone(client, imported, query):
     # Only digits are a WordPress post id; anything else is just the home page.
     assert client.get("/" + query).status_code == 200
+
+
+def test_a_missing_media_folder_is_refused(export):
+    with pytest.raises(CommandError, match="Medienordner"):
+        call_command("import_wordpress", str(export), "--media-dir", "/gibt/es/nicht",
+                     stdout=io.StringIO(), stderr=io.StringIO())
+    assert Article.objects.count() == 0

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +25,9 @@ class Command(BaseCommand):
                             help=gettext_lazy("Nur prüfen und zählen, nichts speichern."))
 
     def handle(self, *args, path, media_dir, dry_run, verbosity, **options):
+        if media_dir and not Path(media_dir).is_dir():
+            raise CommandError(_("Den Medienordner %(path)s gibt es nicht. Es wurde nichts "
+                                 "importiert.") % {"path": media_dir})
         progress = common.Progress(self.stderr, 0, _("Beiträge")) if verbosity else None
 
         def report(done, total):
