@@ -58,6 +58,8 @@ ITEMS = [
     {"post_id": 108, "title": "Bild fehlt", "slug": "bild-fehlt", "content": "Text.",
      "date": PAST - timedelta(days=3), "meta": {"_thumbnail_id": "203"}},
     {"post_id": 109, "title": "Papierkorb", "status": "trash", "content": "weg"},
+    {"post_id": 112, "title": "Geheim geschützt", "slug": "geschuetzt", "password": "pw",
+     "content": "Geheimtext hinter Passwort.", "date": PAST},
     {"post_id": 110, "post_type": "page", "title": "Impressum", "content": "Seite"},
     {"post_id": 111, "post_type": "nav_menu_item", "title": "Menü"},
     attachment(201, 101, "2021/05/markt.jpg", title="Markt",
@@ -111,6 +113,7 @@ def test_statuses_become_ours(imported):
     assert a["103"].status == Status.DRAFT and a["103"].published_at is None
     assert a["104"].status == Status.REVIEW
     assert a["105"].status == Status.DRAFT
+    assert a["112"].status == Status.DRAFT  # password-protected
     assert "109" not in a and "110" not in a and "111" not in a
     assert Revision.objects.filter(article=a["101"]).count() == 1
 
@@ -184,10 +187,10 @@ def test_summary_and_progress(imported):
     assert "Beiträge" in output and "Seiten" in output and "Menüeinträge" in output
     lines = {line.split()[0]: line.split()[1:] for line in output.splitlines()
              if line.split() and line.split()[0] in ("Beiträge", "Seiten", "Bilder")}
-    assert lines["Beiträge"] == ["8", "0", "1", "0"]
+    assert lines["Beiträge"] == ["9", "0", "1", "0"]
     assert lines["Seiten"] == ["0", "0", "1", "0"]
     assert lines["Bilder"] == ["2", "0", "0", "1"]
-    assert "9/9 (100 %)" in imported["progress"]
+    assert "10/10 (100 %)" in imported["progress"]
 
 
 def test_old_permalinks_answer_301(client, imported):
@@ -204,6 +207,7 @@ def test_old_permalinks_answer_301(client, imported):
 def test_old_permalinks_of_hidden_posts_reveal_nothing(client, imported):
     unknown = client.get("/gibt-es-nicht/")
     for old in ("/?p=103", "/?p=104", "/?p=102", "/pruefung/", "/termin/", "/privat/",
+                "/?p=112", "/geschuetzt/",
                 "/2021/05/03/pruefung/"):
         response = client.get(old)
         assert response.status_code == 404, old
@@ -221,7 +225,7 @@ def test_second_run_changes_nothing(export, imported):
              Topic.objects.count())
     assert before == after
     beitraege = next(line for line in output.splitlines() if line.startswith("Beiträge"))
-    assert beitraege.split()[1:] == ["0", "0", "9", "0"]
+    assert beitraege.split()[1:] == ["0", "0", "10", "0"]
 
 
 def test_dry_run_writes_nothing(export, media_root):
@@ -231,7 +235,7 @@ def test_dry_run_writes_nothing(export, media_root):
     assert get_user_model().objects.count() == 0 and ImportedItem.objects.count() == 0
     assert not media_root.exists() or not any(p.is_file() for p in media_root.rglob("*"))
     beitraege = next(line for line in output.splitlines() if line.startswith("Beiträge"))
-    assert beitraege.split()[1:] == ["8", "0", "1", "0"]
+    assert beitraege.split()[1:] == ["9", "0", "1", "0"]
 
 
 @pytest.mark.parametrize("content", [
@@ -271,7 +275,7 @@ def test_a_failing_post_is_reported_and_leaves_nothing(monkeypatch, export):
     assert "„Ohne Titel (WordPress-Beitrag 106)“: kaputt" in output
     assert not ImportedItem.objects.filter(key="106").exists()
     assert not Article.objects.filter(slug="ohne-titel").exists()
-    assert Article.objects.count() == 7
+    assert Article.objects.count() == 8
 
 
 def test_public_pages_show_imported_articles_and_hide_drafts(client, imported):
@@ -279,7 +283,8 @@ def test_public_pages_show_imported_articles_and_hide_drafts(client, imported):
 
     published = imported["articles"]["101"]
     secrets = ["Geheimer Entwurf", "Geheime Prüfung", "Geheim privat", "Geheimtext des",
-               "Geheimtext in", "geheimer-entwurf", "pruefung", "Terminierte", "Kommt bald"]
+               "Geheimtext in", "Geheimtext hinter", "geheimer-entwurf", "pruefung",
+               "Terminierte", "Kommt bald"]
     pages = ["/", "/artikel/", "/artikel/?q=Bürgeramt", "/artikel/?q=Geheimtext",
              "/feeds/rss/", "/feeds/atom/", "/sitemap.xml", "/archiv/2021/05/",
              *(f"/sitemap-{section}.xml" for section in SITEMAPS),
@@ -294,7 +299,7 @@ def test_public_pages_show_imported_articles_and_hide_drafts(client, imported):
     assert "Bürgeramt" in client.get("/artikel/?q=Bürgeramt").content.decode()
     assert published.slug in client.get("/sitemap-artikel.xml").content.decode()
     assert published.slug in client.get("/feeds/rss/").content.decode()
-    for key in ("103", "104", "105", "102"):
+    for key in ("103", "104", "105", "102", "112"):
         assert client.get(imported["articles"][key].get_absolute_url()).status_code == 404
 
 
@@ -316,7 +321,7 @@ def test_a_post_changed_in_wordpress_is_updated_unless_edited_here(tmp_path, imp
     assert Article.objects.get(pk=edited.pk).headline == "Hier bearbeitet"
     assert "hier schon bearbeitet" in output
     beitraege = next(line for line in output.splitlines() if line.startswith("Beiträge"))
-    assert beitraege.split()[1:] == ["0", "1", "8", "0"]
+    assert beitraege.split()[1:] == ["0", "1", "9", "0"]
     assert run(path)[0].count("aktualisiert") == 1  # header only: nothing changed since
 
 

@@ -167,14 +167,17 @@ class _Run:
         """Staff users for everyone who wrote, without a usable password and inactive:
         the newsroom decides who may log in. Existing logins are reused."""
         User = get_user_model()
-        logins = {p.creator for p in posts if p.creator} | self.export.authors.keys()
+        # Cut to what a username holds, here and where posts name their author.
+        logins = {login[:150] for login in
+                  {p.creator for p in posts if p.creator} | self.export.authors.keys()}
         users = {u.username: u for u in User.objects.filter(username__in=logins)}
         for login in sorted(logins - users.keys()):
-            author = self.export.authors.get(login) or wxr.Author(login=login)
+            author = next((a for key, a in self.export.authors.items()
+                           if key[:150] == login), None) or wxr.Author(login=login)
             first, last = author.first_name, author.last_name
             if not (first or last) and author.display_name:
                 first, _space, last = author.display_name.rpartition(" ")
-            user = User(username=login[:150], email=author.email, first_name=first[:150],
+            user = User(username=login, email=author.email, first_name=first[:150],
                         last_name=last[:150], is_staff=True, is_active=False)
             user.set_unusable_password()
             user.save()
@@ -263,7 +266,7 @@ class _Run:
         article.save()
         article.topics.set([Topic.objects.get(pk=self._tag(Topic, n)) for n in post.topics])
         article.cities.set([City.objects.get(pk=self._tag(City, n)) for n in post.cities])
-        user = self.users.get(post.item.creator)
+        user = self.users.get(post.item.creator[:150])
         article.authors.set([user] if user else [])
         revisions.record(article, None, note=_("aus WordPress aktualisiert"))
 
@@ -285,6 +288,11 @@ class _Run:
         status = STATUSES.get(item.status)
         if status is None:  # trash, auto-draft, inherit: nothing the site had
             return None
+        if item.password and status == Status.PUBLISHED:
+            # Behind a password on the old site: not for everyone here either.
+            status = Status.DRAFT
+            self.tally.note(_("„%(title)s“ war durch ein Passwort geschützt und kommt als "
+                              "Entwurf.") % {"title": self._title(item)})
         published_at = self._date(item)
         if status == Status.PUBLISHED and published_at is None:
             if item.status == "future":
@@ -389,7 +397,7 @@ class _Run:
                        for n in dict.fromkeys(post.topics)]
             cities += [TaggedCity(content_object=article, tag_id=self._tag(City, n))
                        for n in dict.fromkeys(post.cities)]
-            user = self.users.get(post.item.creator)
+            user = self.users.get(post.item.creator[:150])
             if user is not None:
                 authors.append(Authors(article=article, user=user))
         # Two names WordPress keeps apart may be one tag here ("Smart City", "smart city").

@@ -49,6 +49,7 @@ class Item:
     date_gmt: str = ""
     parent: int = 0
     attachment_url: str = ""
+    password: str = ""  # a password-protected post was never public
     categories: list = field(default_factory=list)  # [(domain, name)]
     meta: dict = field(default_factory=dict)
 
@@ -145,7 +146,7 @@ def _item(element):
         else "",
         excerpt=get("excerpt:encoded"), date=get("wp:post_date"),
         date_gmt=get("wp:post_date_gmt"), parent=_int(get("wp:post_parent")),
-        attachment_url=get("wp:attachment_url"),
+        attachment_url=get("wp:attachment_url"), password=get("wp:post_password"),
     )
     for child in element:
         name = _name(child.tag)
@@ -276,6 +277,7 @@ def build(items, *, authors=(), version="1.2", site="https://alt.example.de"):
             f"<wp:post_name>{_cdata(item.get('slug', ''))}</wp:post_name>\n"
             f"<wp:status>{_cdata(item.get('status', 'publish'))}</wp:status>\n"
             f"<wp:post_parent>{item.get('parent', 0)}</wp:post_parent>\n"
+            f"<wp:post_password>{_cdata(item.get('password', ''))}</wp:post_password>\n"
             f"<wp:post_type>{_cdata(item.get('post_type', 'post'))}</wp:post_type>\n"
         )
         if item.get("attachment_url"):
