@@ -11,7 +11,7 @@ PORT ?= 8000
 # The suite runs in parallel on every core; `make test PYTEST_WORKERS=0` runs it serially.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test lint install demo clean bench loadtest
+.PHONY: run test lint install demo clean bench bench-wordpress loadtest
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,11 @@ bench: $(BIN)/.bench-installed
 	@command -v wrk >/dev/null || { echo "Installing Debian's wrk ..."; apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) -m bench.run --articles $(ARTICLES) $(BENCH_ARGS)
+
+# How fast a WordPress export moves in (bench/README.md): generated, imported, timed.
+# WORDPRESS_ARGS="--database postgresql" for PostgreSQL; "--posts 1000 --images 200" for a quick run.
+bench-wordpress: $(BIN)/.installed
+	$(PY) -m bench.wordpress $(WORDPRESS_ARGS)
 
 # Load and faults (loadtest/README.md): wrk on gunicorn while PostgreSQL restarts and Redis
 # stops, both local; run as root. Not a test. LOADTEST_ARGS passes options to loadtest.faults.

@@ -46,4 +46,9 @@ urlpatterns = [
     ),
     path("barrierefreiheit/", views.accessibility, name="accessibility"),
     path("bildnachweise/", views.image_credits, name="credits"),
+    # Old WordPress permalinks (after every other address, which they must not shadow).
+    path("<year:year>/<month:month>/<int:day>/<slug:slug>/", views.old_permalink,
+         name="wordpress_day"),
+    path("<year:year>/<month:month>/<slug:slug>/", views.old_permalink, name="wordpress_month"),
+    path("<slug:slug>/", views.old_permalink, name="wordpress_slug"),
 ]

@@ -38,6 +38,7 @@ from articles.models import (
     City,
     Image,
     ImageCredit,
+    ImportedItem,
     Organisation,
     Person,
     Placement,
@@ -142,6 +143,10 @@ def build_newsroom(demo=True):
     trashed.topics.add("Verkehr")
     workflow.perform(trashed, Transition.PUBLISH, editor)
     workflow.perform(trashed, Transition.TRASH, editor)
+    # Moved in from WordPress: its old permalinks must still lead to it after a restore.
+    ImportedItem.objects.create(source=ImportedItem.Source.WORDPRESS, key="7",
+                                article=published[2], old_slug="alte-meldung",
+                                old_date=date(2021, 5, 3), digest="0" * 64, article_version=1)
 
 
 def public_urls():
@@ -170,6 +175,12 @@ def public_urls():
         **{("slug", kind): slugs for kind, slugs in subjects.items()},
         **{("slug", kind, "feed"): slugs for kind, slugs in feeds.items()},
         ("section", "sitemap"): list(SITEMAPS),
+        ("slug", "wordpress"): list(ImportedItem.objects.values_list("old_slug", flat=True)),
+        ("month", "slug", "year", "wordpress"): [
+            (i.old_date.year, i.old_date.month, i.old_slug) for i in ImportedItem.objects.all()],
+        ("day", "month", "slug", "year", "wordpress"): [
+            (i.old_date.year, i.old_date.month, i.old_date.day, i.old_slug)
+            for i in ImportedItem.objects.all()],
         ("token", "preview"): [
             previews.share_token(a) for a in Article.objects.exclude(status=Status.PUBLISHED)
         ],
@@ -552,18 +563,20 @@ def test_sqlite_to_postgresql_and_back(tmp_path, postgres_url):
 
 
 def as_version_1(path, target):
-    """`path`'s archive as the previous format wrote it: no working copies, and none of the
-    fields version 2 added."""
+    """`path`'s archive as version 1 wrote it: no working copies or imported items, and
+    none of the fields version 2 added."""
     added = {"articles.article": {"modified_at", "corrections", "trashed_at", "trashed_from"},
              **{f"articles.{m}": {"version"} for m in
                 ("image", "imagecredit", "person", "organisation", "teaser")}}
     with zipfile.ZipFile(path) as old, zipfile.ZipFile(target, "w") as new:
         manifest = json.loads(old.read(MANIFEST))
         manifest["version"] = 1
-        del manifest["counts"]["articles.workingcopy"]
-        del manifest["files"]["data/articles.workingcopy.json"]
+        later = ("articles.workingcopy", "articles.importeditem")
+        for label in later:
+            del manifest["counts"][label]
+            del manifest["files"][f"data/{label}.json"]
         for name in old.namelist():
-            if name in (MANIFEST, "data/articles.workingcopy.json"):
+            if name == MANIFEST or name.removeprefix("data/").removesuffix(".json") in later:
                 continue
             content = old.read(name)
             label = name.removeprefix("data/").removesuffix(".json")

@@ -158,6 +158,7 @@ def test_no_public_url_spells_out_a_payload(client, hostile):
                  hostile["city"].slug, hostile["person"].slug, hostile["organisation"].slug],
         "year": [published.year],
         "month": [published.month],
+        "day": [published.day],
         "section": sorted(SITEMAPS),
         "name": [hostile["image"].file.name],
     }

@@ -16,7 +16,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.models import Article, City, Image, Organisation, Person, Topic
+from articles.models import Article, City, Image, ImportedItem, Organisation, Person, Topic
 from articles.public.filters import ArticleFilter
 from articles.public.sitemaps import SITEMAPS
 from tests.public_urls import concrete_urls, url_names
@@ -59,10 +59,16 @@ def demo_urls(client):
         "slug": [],
         "year": [published.year],
         "month": [published.month],
+        "day": [published.day],
         "section": sorted(SITEMAPS),
         "name": [Image.objects.first().file.name],
         "articles:detail.slug": [article.slug],
     }
+    # An article that came from WordPress answers its old permalinks (with 301).
+    ImportedItem.objects.create(source=ImportedItem.Source.WORDPRESS, key="1", article=article,
+                                old_slug="alter-beitrag", old_date=published.date())
+    for name in ("day", "month", "slug"):
+        values[f"articles:wordpress_{name}.slug"] = ["alter-beitrag"]
     for model in (Topic, City, Person, Organisation):
         values[f"articles:{model._meta.model_name}.slug"] = [
             model.objects.filter(articles__in=Article.objects.published()).first().slug
@@ -74,7 +80,7 @@ def demo_urls(client):
     urls = concrete_urls(values)
     assert {name for name, _url in urls} == {name for name, _parameters in url_names()}
     for _name, url in urls:
-        assert client.get(url).status_code == 200, url
+        assert client.get(url, follow=True).status_code == 200, url
     return [url for _name, url in urls]
 
 

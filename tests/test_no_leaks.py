@@ -9,7 +9,14 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from articles.editorial import livecopy, revisions
-from articles.models import Article, ImageCredit, Organisation, Person, Status
+from articles.models import (
+    Article,
+    ImageCredit,
+    ImportedItem,
+    Organisation,
+    Person,
+    Status,
+)
 from articles.public.sitemaps import SITEMAPS
 from tests.public_urls import concrete_urls
 
@@ -55,6 +62,10 @@ def newsroom(make_article, make_image):
         article.people.add(public_person)
         article.organisations.add(public_org)
         public.related.add(article)
+        # As if it came from WordPress: its old permalinks must not reveal it either.
+        ImportedItem.objects.create(source=ImportedItem.Source.WORDPRESS, key=str(article.pk),
+                                    article=article, old_slug=article.slug,
+                                    old_date=now.date().replace(day=1))
         hidden.append(article)
     # Changes to the public article that wait for review.
     pending = {**revisions.snapshot(public), "headline": f"{SECRET} Arbeitskopie",
@@ -101,6 +112,7 @@ def test_no_public_url_shows_unpublished_content(client, newsroom):
         + [o.slug for a in hidden for o in a.organisations.all()],
         "year": sorted({m.year for m in months} | {now.year}),
         "month": sorted({m.month for m in months} | {now.month}),
+        "day": [1, 3],
         "section": sorted(SITEMAPS),
         # Uploaded files are served by their random names, never listed; the hidden
         # articles' pictures are not served to visitors at all.

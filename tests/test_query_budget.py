@@ -41,6 +41,7 @@ def measure(client, article, *, cold=False):
         "slug": [article.slug, "jena", "verkehr", "person-0", "organisation-0"],
         "year": [article.published_at.year],
         "month": [article.published_at.month],
+        "day": [article.published_at.day],
         "section": sorted(SITEMAPS),
         "name": [article.lead_image.file.name],
     }

@@ -54,6 +54,7 @@ from articles.models import (
     City,
     Image,
     ImageCredit,
+    ImportedItem,
     Organisation,
     Person,
     Revision,
@@ -68,8 +69,10 @@ from articles.sanitize import clean_html
 
 FORMAT = "newsroom-archive"
 # 2: working copies of published articles, the trash, public correction notes, and the
-# versions of pictures, credits, people, organisations and teasers. Version 1 still reads.
-VERSION = 2
+# versions of pictures, credits, people, organisations and teasers. 3: where imported
+# articles and pictures came from (their keys and old WordPress permalinks). Older
+# versions still read.
+VERSION = 3
 MANIFEST = "manifest.json"
 DATA_DIR = "data/"
 MEDIA_DIR = "media/"
@@ -112,6 +115,7 @@ def _parts(version=VERSION):
                 ImageCredit, Image, City, Topic, Organisation, Person, Affiliation, Article,
                 TaggedTopic, TaggedCity, Revision, WorkflowEvent, ArticleRedirect, Teaser,
                 *([WorkingCopy] if version >= 2 else []),
+                *([ImportedItem] if version >= 3 else []),
             )
         ),
     ]

@@ -3,6 +3,7 @@
 from .article import Article, ArticleQuerySet, EditConflict, Status
 from .history import ArticleRedirect, EditingPresence, Revision, Transition, WorkflowEvent
 from .images import Image, ImageCredit, Rendition
+from .imports import ImportedItem
 from .livecopy import ChangeState, WorkingCopy
 from .people import Affiliation, Organisation, Person
 from .tags import City, TaggedCity, TaggedTopic, Topic
@@ -20,6 +21,7 @@ __all__ = [
     "EditingPresence",
     "Image",
     "ImageCredit",
+    "ImportedItem",
     "Organisation",
     "Person",
     "Placement",

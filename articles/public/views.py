@@ -18,6 +18,7 @@ from articles.models import (
     Article,
     ArticleRedirect,
     City,
+    ImportedItem,
     Organisation,
     Person,
     Status,
@@ -36,6 +37,9 @@ HOME_MORE_COUNT = 15
 
 
 def home(request):
+    post_id = request.GET.get("p", "").strip()
+    if post_id.isascii() and post_id.isdigit():  # an old WordPress address, /?p=123
+        return old_permalink(request, post_id=post_id)
     lead = placement_teasers(Placement.LEAD, HOME_LEAD_COUNT)
     more = placement_teasers(
         Placement.MORE, HOME_MORE_COUNT, exclude=[t.article_id for t in lead]
@@ -63,7 +67,13 @@ def article_detail(request, slug):
         return render_article(request, article)
     # An old URL of an article: follow it to where the article is now.
     moved = ArticleRedirect.objects.filter(old_slug=slug).select_related("article").first()
-    target = moved.article if moved else Article.objects.filter(slug=slug).first()
+    return _follow(request, moved.article if moved else Article.objects.filter(slug=slug).first())
+
+
+def _follow(request, target):
+    """Where an old address of `target` leads: 301 to the article while it is public,
+    410 once it was withdrawn, and for anything never public the same 404 as for an
+    address that never existed, so that an old URL reveals nothing."""
     if target is None or target.status not in (Status.PUBLISHED, Status.ARCHIVED) and not (
         target.was_public
     ):
@@ -73,6 +83,22 @@ def article_detail(request, slug):
     if not target.is_public:  # scheduled
         raise Http404(_("Diesen Artikel gibt es nicht."))
     return redirect(target, permanent=True)
+
+
+def old_permalink(request, slug=None, year=None, month=None, day=None, post_id=None):
+    """The old addresses of posts imported from WordPress (articles.importers.wordpress):
+    /?p=123, /2021/05/03/slug/, /2021/05/slug/ and /slug/."""
+    items = ImportedItem.objects.filter(source=ImportedItem.Source.WORDPRESS, article__isnull=False)
+    if post_id is not None:
+        items = items.filter(key=post_id)
+    else:
+        items = items.filter(old_slug=slug)
+        if year is not None:
+            items = items.filter(old_date__year=year, old_date__month=month)
+        if day is not None:
+            items = items.filter(old_date__day=day)
+    item = items.select_related("article").order_by("pk").first()
+    return _follow(request, item.article if item else None)
 
 
 def _preview_response(response):
