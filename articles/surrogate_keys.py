@@ -36,6 +36,8 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 LISTING = "listing"
+# Shown by every response: for changes written around the models' signals (bulk imports).
+EVERYTHING = "site"
 # Bumped when a scheduled update of a live article is set: the next publication's time
 # (articles.cache.next_publication) is asked anew, as with every change of a listing.
 SCHEDULE = "schedule"
@@ -75,7 +77,7 @@ class Recording:
 
     def keys(self):
         lists = [LISTING] if self.lists is None else self.lists
-        return sorted(self.shown.union(lists))
+        return sorted(self.shown.union(lists, [EVERYTHING]))
 
 
 _recording = ContextVar("newsroom_surrogate_keys", default=None)
@@ -153,6 +155,11 @@ def changed(*keys):
     connection = transaction.get_connection()
     connection.__dict__.setdefault("newsroom_stale_keys", set()).update(keys)
     transaction.on_commit(lambda: _at_commit(connection))
+
+
+def changed_everything():
+    """Retire every cached response: after writes that bypass the models' signals."""
+    changed(EVERYTHING)
 
 
 def _bump(keys):

@@ -26,8 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from articles import cache as page_cache
-from articles import images, search
+from articles import images, search, surrogate_keys
 from articles.editorial import revisions
 from articles.importers import common, wpautop, wxr
 from articles.models import (
@@ -158,7 +157,8 @@ class _Run:
             self.tally.note(_("Entfernte Shortcodes: %(names)s.") % {"names": ", ".join(
                 f"[{name}] ({count})" for name, count in sorted(self.shortcodes.items()))})
         if not self.dry_run:
-            page_cache.invalidate()
+            # Written in bulk, around the signals that retire single pages.
+            surrogate_keys.changed_everything()
             images.follow_publicity_after_commit(images.out_of_step)
 
     # Authors --------------------------------------------------------------------------
