@@ -25,7 +25,7 @@ class ApiMiddleware:
         if wait is not None:
             response = errors.problem(
                 429, _("Zu viele Anfragen von dieser Adresse; bitte in %(seconds)d Sekunden "
-                       "erneut versuchen.") % {"seconds": wait}, instance=request.path)
+                       "erneut versuchen.") % {"seconds": wait})
             response["Retry-After"] = str(wait)
             return response
         response = errors.as_problem(request, self.get_response(request))

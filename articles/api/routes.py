@@ -5,11 +5,13 @@ ArticleFilter, paging from `pagination`; this module only wires them to URLs.
 
 from datetime import date
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import ValidationError
+from ninja.renderers import JSONRenderer
 
 from articles.models import Article, City, Organisation, Person, Topic
 from articles.models.relations import load_relations
@@ -20,6 +22,16 @@ from .pagination import BY_SLUG, DEFAULT_LIMIT, MAX_LIMIT, NEWEST_FIRST
 
 ERRORS = {400: schemas.Problem, 429: schemas.Problem}
 DETAIL_ERRORS = {**ERRORS, 404: schemas.Problem}
+
+
+class EscapingJSONRenderer(JSONRenderer):
+    """Answers in UTF-8 (umlauts as they are, so the leak test reads them too), with
+    markup characters escaped (errors.escape_json)."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+    def render(self, request, data, *, response_status):
+        return errors.escape_json(super().render(request, data, response_status=response_status))
 
 
 class ProblemJsonAPI(NinjaAPI):
@@ -44,6 +56,7 @@ api = ProblemJsonAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs/",
+    renderer=EscapingJSONRenderer(),
 )
 api.add_exception_handler(errors.ApiError, errors.from_api_error)
 api.add_exception_handler(ValidationError, errors.from_validation_error)
@@ -137,3 +150,13 @@ subject_routes(Person, "people", "Personen", schemas.PersonPage, schemas.Person,
                schemas.from_person)
 subject_routes(Organisation, "organisations", "Organisationen", schemas.OrganisationPage,
                schemas.Organisation, schemas.from_organisation)
+
+
+def index(request):
+    """/api/v1/ itself: where each resource and the documentation are, for someone who
+    starts at the top."""
+    names = {"articles": "article_list", "topics": "topic_list", "places": "city_list",
+             "people": "person_list", "organisations": "organisation_list",
+             "openapi": "openapi-json", "docs": "openapi-view"}
+    return JsonResponse({key: request.build_absolute_uri(reverse(f"api:{name}"))
+                         for key, name in names.items()})

@@ -22,7 +22,6 @@ class Problem(Schema):
     status: int
     detail: str | None = None
     parameter: str | None = Field(None, description="Der Parameter, der den Fehler auslöste.")
-    instance: str | None = None
 
 
 class Subject(Schema):
