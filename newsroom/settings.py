@@ -167,10 +167,7 @@ if REDIS_URL:
 elif TESTING:
     # Each test process keeps its own; a shared folder would be emptied under the other
     # test processes' feet by every test's cache.clear().
-    # Room for every test's pages: culling at the default 300 entries could drop the
-    # generation mid-test and make query counts depend on how many URLs a test walks.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                          "OPTIONS": {"MAX_ENTRIES": 100_000}}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     # Without Redis, the cache lives in files on this machine, which all gunicorn workers
     # share: a page or a count one worker keeps is seen, and dropped, by all of them.
