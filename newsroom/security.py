@@ -26,7 +26,8 @@ def media_origin():
 
 def content_security_policy(nonce=None, framed_by_self=False, framed_by_anyone=False):
     images = " ".join(filter(None, ["'self'", "data:", media_origin()]))
-    scripts = "'self'" + (f" 'nonce-{nonce}'" if nonce else "")
+    # A page others frame runs no script at all (the news box has none).
+    scripts = "'none'" if framed_by_anyone else "'self'" + (f" 'nonce-{nonce}'" if nonce else "")
     ancestors = "*" if framed_by_anyone else "'self'" if framed_by_self else "'none'"
     return "; ".join([
         "default-src 'self'",

@@ -192,7 +192,7 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
-CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Link"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
 # Requests per client address (TRUSTED_PROXY_COUNT applies) and window, counted in the
 # shared cache so that every worker and server counts the same.
 NEWSROOM_API_RATE_LIMIT = env.int("NEWSROOM_API_RATE_LIMIT", default=120)

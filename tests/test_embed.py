@@ -27,6 +27,7 @@ def test_box_may_be_framed_by_any_site(client, news, url):
         assert response.status_code == 200
         assert "X-Frame-Options" not in response
         assert "frame-ancestors *" in response["Content-Security-Policy"]
+        assert "script-src 'none'" in response["Content-Security-Policy"]
         assert not response.cookies
     assert response["X-Page-Cache"] == "hit"
 

@@ -1,5 +1,5 @@
-"""What every answer under /api/ gets, cached or not: the rate limit, problem details
-for errors, caching headers and no cookies.
+"""What every request and answer under /api/ gets, cached or not: no cookies either way,
+the rate limit, problem details for errors and caching headers.
 
 It sits outside the page cache (newsroom/settings.py), so a cached answer is counted
 against the limit like any other, and an error page from anywhere below becomes JSON.
@@ -21,6 +21,10 @@ class ApiMiddleware:
     def __call__(self, request):
         if not request.path.startswith(API_PREFIX):
             return self.get_response(request)
+        # The API is anonymous: cookies a browser sends along (an editor's session) are
+        # ignored, so everyone gets the same, cacheable answer and no session is read.
+        request.META.pop("HTTP_COOKIE", None)
+        request.COOKIES = {}
         wait = throttle.retry_after(request)
         if wait is not None:
             response = errors.problem(
