@@ -169,8 +169,12 @@ def test_rate_limit_per_client_address(client, settings, story):
     settings.TRUSTED_PROXY_COUNT = 1
     for _ in range(3):
         assert client.get("/api/v1/topics/", HTTP_X_FORWARDED_FOR="192.0.2.1").status_code == 200
-    refused = client.get("/api/v1/topics/", HTTP_X_FORWARDED_FOR="192.0.2.1")
+    refused = client.get("/api/v1/topics/", HTTP_X_FORWARDED_FOR="192.0.2.1",
+                         HTTP_ORIGIN="https://example.org")
     assert refused.status_code == 429
+    # A script on another site can read why, and when to come back.
+    assert refused["Access-Control-Allow-Origin"] == "*"
+    assert "Retry-After" in refused["Access-Control-Expose-Headers"]
     assert 1 <= int(refused["Retry-After"]) <= settings.NEWSROOM_API_RATE_WINDOW
     assert refused["Content-Type"] == "application/problem+json"
     assert refused.json()["status"] == 429

@@ -89,6 +89,8 @@ def only(request, params_schema):
 
 
 def page(request, items, cursor):
+    """A page of `items`: with the next page's URL (the same parameters, the new cursor)
+    so that a client can follow it without building URLs."""
     following = None
     if cursor:
         query = {k: v for k, v in request.GET.items() if k != "cursor"}
