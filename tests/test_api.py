@@ -228,6 +228,13 @@ def test_cookies_are_ignored(editor_client, story):
     assert not response.cookies
 
 
+def test_head_is_get_without_the_body(client, story):
+    for _ in range(2):  # rendered, then from the page cache
+        response = client.head("/api/v1/articles/")
+        assert response.status_code == 200 and response.content == b""
+        assert int(response["Content-Length"]) > 100 and response["ETag"]
+
+
 def test_method_not_allowed_is_a_problem_too(client, story):
     response = client.post("/api/v1/articles/")
     assert response.status_code == 405

@@ -25,6 +25,20 @@ class ApiMiddleware:
         # ignored, so everyone gets the same, cacheable answer and no session is read.
         request.META.pop("HTTP_COOKIE", None)
         request.COOKIES = {}
+        # HEAD is GET without the body (as Django's views answer it), from the cache alike.
+        head = request.method == "HEAD"
+        if head:
+            request.method = "GET"
+        response = self.respond(request)
+        if head:
+            request.method = "HEAD"
+            if not response.streaming:
+                length = len(response.content)
+                response.content = b""
+                response["Content-Length"] = str(length)
+        return response
+
+    def respond(self, request):
         wait = throttle.retry_after(request)
         if wait is not None:
             response = errors.problem(
