@@ -442,18 +442,41 @@ def picture(image, *, crop=False, staff=False):
     planned = plan(image, FILLS if crop else WIDTHS)
     if not planned:
         return None
-    storage, version = _storage(), _version(image)
+    public_url = _public_url_maker(image)
 
     def url(rendition, fmt):
         if staff:
             return staff_url(image, rendition.spec, fmt)
-        return f"{storage.url(rendition_name(image, rendition.spec, fmt))}?v={version}"
+        return public_url(rendition.spec, fmt)
 
     srcsets = {
         fmt: ", ".join(f"{url(r, fmt)} {r.width}w" for r in planned) for fmt in FORMATS
     }
     largest = planned[-1]
     return Picture(srcsets, url(largest, FORMATS[-1]), largest.width, largest.height)
+
+
+def _public_url_maker(image):
+    """url(spec, fmt) of the stored renditions of `image`, versioned so no cache serves an
+    old one."""
+    storage, version = _storage(), _version(image)
+    return lambda spec, fmt: f"{storage.url(rendition_name(image, spec, fmt))}?v={version}"
+
+
+@dataclass(frozen=True)
+class RenditionInfo:
+    url: str
+    width: int
+    height: int
+    format: str
+
+
+def public_renditions(image):
+    """Every rendition of the public picture `image`, smallest first, each format: what the
+    content API lists, computed without a query."""
+    public_url = _public_url_maker(image)
+    return [RenditionInfo(public_url(planned.spec, fmt), planned.width, planned.height, fmt)
+            for planned in plan(image, WIDTHS) for fmt in FORMATS]
 
 
 def rendition_url(image, spec=WIDTHS[0], fmt="jpeg"):
@@ -465,8 +488,7 @@ def rendition_url(image, spec=WIDTHS[0], fmt="jpeg"):
         return None
     if renditions_follow_publicity() and not _is_public(image):
         return staff_url(image, planned[-1].spec, fmt)  # none in the bucket: see it in memory
-    name = rendition_name(image, planned[-1].spec, fmt)
-    return f"{_storage().url(name)}?v={_version(image)}"
+    return _public_url_maker(image)(planned[-1].spec, fmt)
 
 
 def _is_public(image):

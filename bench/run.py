@@ -172,6 +172,9 @@ def choose_pages():
     filtered = urlencode({"city": city.slug, "topic": topic.slug})
     last_page = min(LIST_PAGE, math.ceil(count / LIST_PAGE_SIZE))
 
+    api_list = "/api/v1/articles/"
+    api_articles = [f"{api_list}{a.slug}/" for a in public.filter(pk__in=pks).only("slug")]
+
     pages = [
         Page("article", articles),
         Page("home", [reverse("articles:home")]),
@@ -182,6 +185,9 @@ def choose_pages():
         Page("person", [person.get_absolute_url()]),
         Page("search Digitalisierung", [f"{listing}?q=Digitalisierung"]),
         Page("search Verkehr Stadt", [f"{listing}?q=Verkehr+Stadt"]),
+        Page("api list", [api_list]),
+        Page("api list city+topic", [f"{api_list}?{filtered}"]),
+        Page("api detail", api_articles),
     ]
     missing = []
     for name, url_name, kwargs in [

@@ -24,10 +24,11 @@ def media_origin():
     return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
 
 
-def content_security_policy(nonce=None, framed_by_self=False):
+def content_security_policy(nonce=None, framed_by_self=False, framed_by_anyone=False):
     images = " ".join(filter(None, ["'self'", "data:", media_origin()]))
-    scripts = "'self'" + (f" 'nonce-{nonce}'" if nonce else "")
-    ancestors = "'self'" if framed_by_self else "'none'"
+    # A page others frame runs no script at all (the news box has none).
+    scripts = "'none'" if framed_by_anyone else "'self'" + (f" 'nonce-{nonce}'" if nonce else "")
+    ancestors = "*" if framed_by_anyone else "'self'" if framed_by_self else "'none'"
     return "; ".join([
         "default-src 'self'",
         f"script-src {scripts}",
@@ -61,11 +62,17 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         request.csp_nonce = Nonce()
         response = self.get_response(request)
+        # The embeddable news box (articles/api/embed.py) is framed by other sites, and only
+        # it: by path, as a cached page carries no mark of the view that made it.
+        embeddable = request.path.startswith(settings.NEWSROOM_EMBEDDABLE_PATHS)
+        if embeddable:
+            del response["X-Frame-Options"]
         # A page that this site frames itself (the admin's image chooser) says so the
         # Django way, with X-Frame-Options: SAMEORIGIN; every other page is never framed.
         response["Content-Security-Policy"] = content_security_policy(
             request.csp_nonce.value,
             framed_by_self=response.get("X-Frame-Options") == "SAMEORIGIN",
+            framed_by_anyone=embeddable,
         )
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

@@ -86,15 +86,24 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_prose_editor",
+    # The content API (articles/api/); listed so its docs page uses its bundled Swagger UI,
+    # never a CDN.
+    "ninja",
+    "corsheaders",
     "newsroom.apps.LoginRecordsConfig",  # django-axes
     "articles",
 ]
 
 MIDDLEWARE = [
     "newsroom.logging.RequestLogMiddleware",
+    # CORS headers for /api/ only, on every answer there: cached pages, 429s and errors too.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.security.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The API's rate limit, problem+json errors and caching headers, outside the page cache:
+    # cached answers count too.
+    "articles.api.middleware.ApiMiddleware",
     "newsroom.middleware.DatabaseUnavailableMiddleware",
     # Scheduled updates of live articles go out before any page is served or cached.
     "articles.editorial.middleware.DueChangesMiddleware",
@@ -182,6 +191,20 @@ NEWSROOM_PUBLIC_MAX_AGE = env.int("NEWSROOM_PUBLIC_MAX_AGE", default=60)
 NEWSROOM_PURGE_URL = env.str("NEWSROOM_PURGE_URL", default="")
 NEWSROOM_PURGE_TIMEOUT = env.float("NEWSROOM_PURGE_TIMEOUT", default=2.0)
 NEWSROOM_PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/vorschau/", "/healthz", "/readyz")
+
+# The content API (articles/api/): read-only, for anyone, from any origin, without cookies.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+# Requests per client address (TRUSTED_PROXY_COUNT applies) and window, counted in the
+# shared cache so that every worker and server counts the same.
+NEWSROOM_API_RATE_LIMIT = env.int("NEWSROOM_API_RATE_LIMIT", default=120)
+NEWSROOM_API_RATE_WINDOW = env.int("NEWSROOM_API_RATE_WINDOW", default=60)
+# Pages other sites may show in an iframe (the embeddable news box): no X-Frame-Options,
+# CSP frame-ancestors *.
+NEWSROOM_EMBEDDABLE_PATHS = ("/einbinden/",)
 
 AUTHENTICATION_BACKENDS = [
     # Counts failed logins and refuses them once an account is locked (django-axes).

@@ -27,5 +27,6 @@ urlpatterns = [
         name="sitemap_section",
     ),
     *media.urlpatterns(),
+    path("", include("articles.api.urls")),
     path("", include("articles.urls")),
 ]

@@ -40,6 +40,13 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def generous_api_rate_limit(settings):
+    # Tests walk every URL, the API's too, many times a minute from one address;
+    # tests/test_api.py lowers the limit where it tests it.
+    settings.NEWSROOM_API_RATE_LIMIT = 100_000
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT

@@ -173,6 +173,10 @@ def public_urls():
             *ArticleRedirect.objects.values_list("old_slug", flat=True),
         ],
         **{("slug", kind): slugs for kind, slugs in subjects.items()},
+        # The API's article detail (api:article_detail); the news boxes (embed_city,
+        # embed_topic) take a city's or a topic's slug.
+        ("slug", "article"): list(public.values_list("slug", flat=True)),
+        ("slug", "embed"): [*subjects["city"], *subjects["topic"]],
         **{("slug", kind, "feed"): slugs for kind, slugs in feeds.items()},
         ("section", "sitemap"): list(SITEMAPS),
         ("slug", "wordpress"): list(ImportedItem.objects.values_list("old_slug", flat=True)),

@@ -73,6 +73,13 @@ def demo_urls(client):
         values[f"articles:{model._meta.model_name}.slug"] = [
             model.objects.filter(articles__in=Article.objects.published()).first().slug
         ]
+    # The API's details and the embeddable boxes take their resource's slug.
+    values["api:article_detail.slug"] = [article.slug]
+    for model in (Topic, City, Person, Organisation):
+        kind = model._meta.model_name
+        values[f"api:{kind}_detail.slug"] = values[f"articles:{kind}.slug"]
+    values["embed_city.slug"] = values["articles:city.slug"]
+    values["embed_topic.slug"] = values["articles:topic.slug"]
     for name, _parameters in url_names():  # a subject's feeds take the subject's slug
         if "_feed_" in name:
             kind = name.removeprefix("articles:").split("_feed_")[0]

@@ -18,7 +18,7 @@ from articles.models import (
     Status,
 )
 from articles.public.sitemaps import SITEMAPS
-from tests.public_urls import concrete_urls
+from tests.public_urls import concrete_urls, url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +142,20 @@ def test_public_pages_do_show_the_public_article(client, newsroom):
     page = client.get("/").content.decode()
     assert "Öffentliche Meldung" in page
     assert Article.objects.published().count() == 1
+
+
+def test_the_walk_covers_every_api_and_embed_route(client, newsroom):
+    """The API's and the news box's routes are named, so the walk above visits them all;
+    and they do show the public article, so a route answering nothing would not pass
+    for one that hides well."""
+    names = {name for name, _parameters in url_names()}
+    api_routes = {name for name in names if name.startswith("api:")}
+    assert {"api:article_list", "api:article_detail", "api:topic_list", "api:topic_detail",
+            "api:city_list", "api:city_detail", "api:person_list", "api:person_detail",
+            "api:organisation_list", "api:organisation_detail", "api:openapi-json"
+            } <= api_routes
+    assert {"embed_city", "embed_topic"} <= names
+    public = newsroom["public"]
+    assert public.headline.encode() in client.get("/api/v1/articles/").content
+    assert b"Offene Person" in client.get("/api/v1/people/").content
+    assert public.headline.encode() in client.get("/einbinden/kommune/offenstadt/").content

@@ -30,6 +30,10 @@ PAGES = {
     "article": None,  # the seed's main story, found by its headline
     "search results": ("articles:list", [], "?q=Verkehr"),
     "person": ("articles:person", ["ilona-benz"], ""),
+    # With the news box's <iframe> code to copy, and the box itself in both styles.
+    "city": ("articles:city", ["kaiserslautern"], ""),
+    "news box": ("embed_city", ["kaiserslautern"], ""),
+    "news box dark": ("embed_topic", ["smart-city"], "?stil=dunkel"),
     "credits": ("articles:credits", [], ""),
     "archive": ("articles:archive", [], ""),
     "archive month": ("articles:archive_month", [2025, 4], ""),

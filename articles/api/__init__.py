@@ -1,0 +1,1 @@
+"""The read-only content API under /api/v1/ and the embeddable news box (/einbinden/)."""
