@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.api.pagination import Keyset
-from articles.models import ImageCredit, Organisation, Person, Status
+from articles.models import City, ImageCredit, Organisation, Person, Status
 from tests.test_query_budget import QUERY_BUDGET
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +105,9 @@ def test_filters_are_those_of_the_public_list(client, story, make_article):
         return [a["slug"] for a in data["items"]]
 
     assert slugs("city=jena") == [other.slug]
+    City.objects.filter(slug="jena").update(state="TH")
+    assert slugs("land=TH") == [other.slug]
+    assert slugs("land=TH&topic=digitalisierung") == []
     assert slugs("topic=digitalisierung") == [story.slug]
     assert slugs("person=ilona-benz") == [story.slug]
     assert slugs("organisation=kldigital") == [story.slug]
@@ -194,6 +197,7 @@ def test_rate_limit_per_client_address(client, settings, story):
     ("/api/v1/articles/?limit=abc", 400, "limit"),
     ("/api/v1/articles/?date_from=2025-02-30", 400, "date_from"),
     ("/api/v1/articles/?city=atlantis", 400, "city"),
+    ("/api/v1/articles/?land=XX", 400, "land"),
     ("/api/v1/articles/?person=niemand", 400, "person"),
     ("/api/v1/articles/?cursor=kaputt", 400, "cursor"),
     ("/api/v1/places/?cursor=WyJ4Il0&foo=1", 400, "foo"),

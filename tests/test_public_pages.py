@@ -148,6 +148,17 @@ def test_filters_narrow_alone_and_combined(client, tagged_articles, params, expe
     assert set(headlines(response)) == expected
 
 
+def test_land_filter_lists_articles_about_places_in_that_state(client, tagged_articles):
+    City.objects.filter(slug="jena").update(state="TH")
+    City.objects.filter(slug="luebeck").update(state="SH")
+    url = reverse("articles:list")
+    assert set(headlines(client.get(url, {"land": "SH"}))) == {"Beta", "Gamma Verkehrsrechner"}
+    assert set(headlines(client.get(url, {"land": "TH", "topic": "verkehr"}))) == {"Alpha"}
+    nonsense = client.get(url, {"land": "XX"})
+    assert nonsense.status_code == 200 and headlines(nonsense) == []
+    assert 'name="land"' in client.get(url).content.decode()
+
+
 def test_date_filters(client, tagged_articles):
     today = timezone.localdate()
     response = client.get(

@@ -71,6 +71,7 @@ class PageParams(Schema):
 class ArticleParams(PageParams):
     q: str | None = Field(None, max_length=QUERY_MAX_LENGTH, description="Volltextsuche.")
     city: str | None = Field(None, description="Slug einer Kommune (`/places/`).")
+    land: str | None = Field(None, description="Bundesland der Kommunen, als Kürzel: RP, BW …")
     topic: str | None = Field(None, description="Slug eines Themas.")
     person: str | None = Field(None, description="Slug einer Person.")
     organisation: str | None = Field(None, description="Slug einer Organisation.")

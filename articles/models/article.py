@@ -103,6 +103,11 @@ class ArticleQuerySet(models.QuerySet):
             )
         return qs
 
+    def in_state(self, state):
+        """Narrow to articles about a place in the Bundesland `state` (its code, "RP")."""
+        return self.filter(Exists(TaggedCity.objects.filter(
+            content_object=OuterRef("pk"), tag__state=state)))
+
     def containing(self, text):
         """A plain case-insensitive match over the visible text."""
         q = Q()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from articles import search
 from articles.cache import remember
 from articles.models import Article, City, Organisation, Person, Topic
+from articles.models.tags import State
 
 QUERY_MAX_LENGTH = 200
 
@@ -125,6 +126,10 @@ class ArticleFilter(django_filters.FilterSet):
         subject="topic", queryset=Topic.objects.all(), label=_("Thema"),
         empty_label=_("alle Themen"),
     )
+    land = django_filters.ChoiceFilter(
+        choices=State.choices, label=_("Bundesland"), empty_label=_("alle Bundesländer"),
+        method="filter_land",
+    )
     # Thousands of people and organisations make no usable <select>: visitors arrive at
     # these filters from a person's or organisation's page, and the form carries them on.
     person = SlugChoiceFilter(
@@ -148,6 +153,9 @@ class ArticleFilter(django_filters.FilterSet):
     class Meta:
         model = Article
         fields = []
+
+    def filter_land(self, queryset, name, value):
+        return queryset.in_state(value) if value else queryset
 
     def filter_text(self, queryset, name, value):
         """Nothing yet: `filter_queryset` searches last, among what the other filters
