@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.editorial import workflow
+from articles.editorial import revisions, workflow
 from articles.models import (
     Article,
     ChangeState,
@@ -312,3 +312,15 @@ def test_share_page_gives_a_link_and_revokes(editor_client, make_article, client
     assert client.get(link).status_code == 200
     editor_client.post(share)
     assert client.get(link).status_code == 404
+
+
+def test_versions_made_without_a_person_are_listed_as_automatic(editor_client, make_article):
+    """A scheduled update or an import records versions with no user."""
+    article = make_article(headline="Erste Fassung")
+    revisions.record(article, None)
+    article.headline = "Zweite Fassung"
+    article.save()
+    revisions.record(article, None, note="Geplante Änderungen veröffentlicht")
+    response = editor_client.get(reverse("admin:articles_article_revisions", args=[article.pk]))
+    assert response.status_code == 200
+    assert "automatisch" in response.content.decode()

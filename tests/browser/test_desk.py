@@ -196,6 +196,35 @@ def test_steps_that_take_an_article_off_the_site_ask_first(new_page, staff, make
     assert article.status == Status.TRASHED
 
 
+def test_restoring_an_old_version_asks_first_and_shows_what_changes(
+    new_page, staff, make_article
+):
+    article = make_article(headline="Erste Fassung", topics=["Breitband"])
+    revisions.record(article, None)
+    article.headline = "Zweite Fassung"
+    article.save()
+    revisions.record(article, None)
+    page = new_page()
+    log_in(page, "erik")
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+    page.click(".desk-panel a:text('Versionen')")
+    page.click("a:text('Wiederherstellen …')")
+    # A question with what would change, and nothing changed yet.
+    expect(page.locator("del", has_text="Zweite")).to_be_visible()
+    expect(page.locator("ins", has_text="Erste")).to_be_visible()
+    article.refresh_from_db()
+    assert article.headline == "Zweite Fassung"
+    page.click("a:text('Abbrechen')")
+    article.refresh_from_db()
+    assert article.headline == "Zweite Fassung"
+    page.click("a:text('Wiederherstellen …')")
+    page.click("input[value='Ja, wiederherstellen']")
+    # A published article: the old text becomes its working copy; visitors keep the live one.
+    expect(page.locator(".workflow-note--changes")).to_contain_text("Erste Fassung")
+    article.refresh_from_db()
+    assert article.headline == "Zweite Fassung" and article.status == Status.PUBLISHED
+
+
 def test_article_form_has_no_serious_accessibility_violations(new_page, staff, make_article):
     article = make_article(status=Status.DRAFT, topics=["Breitband"])
     page = new_page(bypass_csp=True)  # axe-core comes in as an inline script
