@@ -17,4 +17,6 @@ class ArticlesConfig(AppConfig):
         images.connect_file_cleanup()
         images.connect_publicity_following()
         cache.came_due.connect(workflow.publish_when_due, dispatch_uid="publish-when-due")
+        surrogate_keys.committed.connect(cache.ask_next_publication,
+                                         dispatch_uid="ask-next-publication")
         post_migrate.connect(groups.update_groups_after_migrate, sender=self)

@@ -25,33 +25,11 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 
 from articles import surrogate_keys
 
-GENERATION_KEY = "newsroom:pages:generation"
 CACHEABLE_STATUS = {200, 301, 410}
 COPIED_HEADERS = ("Content-Type", "Content-Language", "Location", "X-Robots-Tag", "Vary",
                   "Surrogate-Key", "Cache-Tag")
 # Sent by the request that finds the next scheduled publication's time has passed.
 came_due = Signal()
-
-
-def generation():
-    """A stamp that changes with every change to public content: a page rendered while
-    it changed is not stored."""
-    current = cache.get(GENERATION_KEY)
-    if current is None:
-        # Missing (a fresh or restarted cache): start anew rather than at an old number
-        # whose pages another server may still hold.
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        current = cache.get(GENERATION_KEY, 0)
-    return current
-
-
-def note_change():
-    """Change the stamp (articles.surrogate_keys.changed calls it with every change).
-
-    A new number rather than an increment: the file-based cache increments by reading
-    and writing, and two workers could both write N + 1, the second change then
-    going unnoticed."""
-    cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
 
 
 def next_publication():
@@ -89,6 +67,14 @@ def next_publication():
     return due
 
 
+def ask_next_publication(keys, **signal):
+    """Receives surrogate_keys.committed: after a change to what is listed or scheduled,
+    the next publication's time is asked in the request that changed it, not in the next
+    visitor's."""
+    if keys & {surrogate_keys.LISTING, surrogate_keys.SCHEDULE}:
+        next_publication()
+
+
 def seconds_until_next_publication():
     """How long a page may live before a scheduled article or update is due (None: none
     is; 0: the page must not be kept)."""
@@ -119,7 +105,7 @@ def remember(name, compute):
     entry = cache.get(key)
     if entry is not None and surrogate_keys.still_fresh(entry["versions"]):
         return entry["value"]
-    stamp = generation()
+    stamp = surrogate_keys.stamp()
     value = compute()
     _keep(key, stamp, lambda made_with: {"value": value, "versions": made_with}, keys)
     return value
@@ -132,7 +118,7 @@ def _keep(key, stamp, entry, keys):
     if timeout <= 0:
         return
     made_with = surrogate_keys.versions(keys)
-    if None not in made_with.values() and generation() == stamp:
+    if None not in made_with.values() and surrogate_keys.stamp() == stamp:
         cache.set(key, entry(made_with), timeout)
 
 
@@ -152,7 +138,7 @@ class PageCacheMiddleware:
         entry = cache.get(key)
         if entry is not None and surrogate_keys.still_fresh(entry["versions"]):
             return self.respond(request, self.from_entry(entry), hit=True)
-        stamp = generation()
+        stamp = surrogate_keys.stamp()
         with surrogate_keys.recording() as shown:
             response = self.get_response(request)
         if not self.is_cacheable_response(response):

@@ -32,6 +32,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.dispatch import Signal
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,9 @@ EVERYTHING = "site"
 # (articles.cache.next_publication) is asked anew, as with every change of a listing.
 SCHEDULE = "schedule"
 VERSION_PREFIX = "newsroom:key:"
+STAMP_KEY = "newsroom:pages:stamp"
+# Sent once per commit that changed public content, with the keys it changed.
+committed = Signal()
 # Saved with every article change, but never shown to visitors as they are.
 INVISIBLE_MODELS = {"revision", "workflowevent", "editingpresence", "workingcopy", "rendition",
                     "taggedtopic", "taggedcity"}
@@ -145,12 +149,20 @@ def still_fresh(made_with):
 # Invalidation ------------------------------------------------------------------------------
 
 
+def stamp():
+    """A stamp that changes with every change to public content: a response rendered
+    while it changed is not kept (articles.cache)."""
+    current = cache.get(STAMP_KEY)
+    if current is None:
+        # Missing (a fresh or restarted cache): start anew.
+        cache.add(STAMP_KEY, time.time_ns(), timeout=None)
+        current = cache.get(STAMP_KEY, 0)
+    return current
+
+
 def changed(*keys):
     """Retire every response that shows one of `keys`: now, and again at commit."""
-    from articles import cache as page_cache
-
     _bump(keys)
-    page_cache.note_change()
     # Per connection, as transactions are: each thread has its own.
     connection = transaction.get_connection()
     connection.__dict__.setdefault("newsroom_stale_keys", set()).update(keys)
@@ -163,24 +175,22 @@ def changed_everything():
 
 
 def _bump(keys):
+    """New versions for `keys`, and a new stamp. New numbers rather than increments: the
+    file-based cache increments by reading and writing, and two workers could both
+    write N + 1, the second change then going unnoticed."""
     now = time.time_ns()
-    cache.set_many({VERSION_PREFIX + key: now for key in keys}, timeout=None)
+    cache.set_many({STAMP_KEY: now, **{VERSION_PREFIX + key: now for key in keys}},
+                   timeout=None)
 
 
 def _at_commit(connection):
     """Once per commit: the first callback of a transaction takes every pending key (and
     keys left by a rolled-back one, which cost only a renewal)."""
-    from articles import cache as page_cache
-
     keys = connection.__dict__.pop("newsroom_stale_keys", set())
     if not keys:
         return
     _bump(keys)
-    page_cache.note_change()
-    if keys & {LISTING, SCHEDULE}:
-        # Ask for the next scheduled publication now, in the request that changed it,
-        # rather than in the next visitor's.
-        page_cache.next_publication()
+    committed.send(sender=None, keys=keys)
     purge(sorted(keys))
 
 
