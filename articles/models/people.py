@@ -9,11 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.slugs import unique_slug
 
-from .subjects import SubjectQuerySet
+from .subjects import Aliased, SubjectQuerySet
 from .versioning import Versioned
 
 
-class SluggedModel(Versioned):
+class SluggedModel(Aliased, Versioned):
     """A named thing with a German slug made from its name when none is given."""
 
     name = models.CharField(_("Name"), max_length=200)

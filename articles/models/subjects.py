@@ -8,6 +8,25 @@ every public surface asks through `public()`.
 
 from django.db import models
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+
+class Aliased(models.Model):
+    """Other names a subject goes by ("OZG" for the Onlinezugangsgesetz, "KL" for
+    Kaiserslautern): search, the admin's autocomplete and the suggestions use them."""
+
+    aliases = models.TextField(
+        _("Andere Namen"),
+        blank=True,
+        help_text=_("Ein Name je Zeile: Abkürzungen, frühere Namen, andere Schreibweisen."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def alias_list(self):
+        return [" ".join(line.split()) for line in self.aliases.splitlines() if line.strip()]
 
 
 class SubjectQuerySet(models.QuerySet):

@@ -14,7 +14,7 @@ from taggit.models import TagBase, TaggedItemBase
 
 from articles.slugs import german_slugify
 
-from .subjects import SubjectQuerySet
+from .subjects import Aliased, SubjectQuerySet
 
 
 def normalise_tag_name(name):
@@ -25,7 +25,7 @@ def tag_key(name):
     return normalise_tag_name(name).casefold()
 
 
-class GermanTag(TagBase):
+class GermanTag(Aliased, TagBase):
     name_key = models.CharField(max_length=100, unique=True, editable=False)
 
     class Meta:
@@ -74,8 +74,37 @@ class State(models.TextChoices):
     TH = "TH", "Thüringen"
 
 
+class PlaceKind(models.TextChoices):
+    """The kinds of the official municipality register (Destatis' Gemeindeverzeichnis)."""
+
+    MUNICIPALITY = "gemeinde", _("Gemeinde")
+    TOWN = "stadt", _("Stadt")
+    INDEPENDENT_TOWN = "kreisfreie-stadt", _("kreisfreie Stadt")
+    DISTRICT = "landkreis", _("Landkreis")
+    CITY_STATE = "stadtstaat", _("Stadtstaat")
+    STATE = "land", _("Bundesland")
+
+
 class City(GermanTag):
+    """A place: Gemeinde, Kreis or Land, with its official key and where it lies."""
+
     state = models.CharField(_("Bundesland"), max_length=2, choices=State.choices, blank=True)
+    kind = models.CharField(_("Art"), max_length=20, choices=PlaceKind.choices, blank=True)
+    ags = models.CharField(
+        _("Amtlicher Gemeindeschlüssel"),
+        max_length=8,
+        blank=True,
+        help_text=_("8 Ziffern für Gemeinden, 5 für Kreise, 2 für Länder (Destatis)."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("liegt in"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("Gemeinde → Kreis → Land"),
+    )
     article_field = "cities"
 
     objects = SubjectQuerySet.as_manager()
@@ -83,6 +112,11 @@ class City(GermanTag):
     class Meta(GermanTag.Meta):
         verbose_name = _("Kommune")
         verbose_name_plural = _("Kommunen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ags"], condition=~models.Q(ags=""), name="unique_city_ags"
+            )
+        ]
 
     def get_absolute_url(self):
         return reverse("articles:city", args=[self.slug])
