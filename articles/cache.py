@@ -94,13 +94,18 @@ def lifetime():
     return timeout if due is None else min(timeout, int(due))
 
 
-def remember(name, compute):
+def remember(name, compute, *, lists=None):
     """`compute()`, kept in the shared cache until a list it comes from changes, exactly
     like the pages: for data that many pages need and that costs a query to get (the list
     of cities, the number of articles in a list). It follows the lists of the page being
-    rendered (a topic's page: that topic's), which `name` must tell apart."""
-    keys = surrogate_keys.current_lists() or [surrogate_keys.LISTING]
-    surrogate_keys.shows(*keys)
+    rendered (a topic's page: that topic's), which `name` must tell apart.
+
+    `lists` names the lists it follows instead, without making the page one that shows
+    them: an article's related news follows the newest articles, yet a publication does
+    not renew every cached article page."""
+    keys = lists or surrogate_keys.current_lists() or [surrogate_keys.LISTING]
+    if lists is None:
+        surrogate_keys.shows(*keys)
     key = f"newsroom:data:{name}"
     entry = cache.get(key)
     if entry is not None and surrogate_keys.still_fresh(entry["versions"]):

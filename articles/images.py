@@ -458,9 +458,17 @@ def picture(image, *, crop=False, staff=False):
 
 def _public_url_maker(image):
     """url(spec, fmt) of the stored renditions of `image`, versioned so no cache serves an
-    old one."""
+    old one.
+
+    A picture has ten renditions or more; their addresses share the folder's, which the
+    storage is asked once, unless it signs each file's address (a query string)."""
     storage, version = _storage(), _version(image)
-    return lambda spec, fmt: f"{storage.url(rendition_name(image, spec, fmt))}?v={version}"
+    spec, fmt = WIDTHS[0], FORMATS[0]
+    one, url = f"{spec.name}.{fmt}", storage.url(rendition_name(image, spec, fmt))
+    if "?" in url or not url.endswith(one):
+        return lambda spec, fmt: f"{storage.url(rendition_name(image, spec, fmt))}?v={version}"
+    prefix = url[: -len(one)]
+    return lambda spec, fmt: f"{prefix}{spec.name}.{fmt}?v={version}"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,9 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.backends import jinja2 as jinja2_backend
 from django.test import Client
+from django.test.signals import template_rendered
 from django.utils import timezone
 from PIL import Image as PillowImage
 
@@ -23,6 +25,23 @@ _counter = itertools.count(1)
 # runs keep exploring new examples.
 hypothesis.settings.register_profile("ci", derandomize=True, print_blob=True)
 hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def jinja2_templates_reported():
+    """The test client learns which templates rendered with what (response.context,
+    assertTemplateUsed) from a signal that Django's own templates send in tests only;
+    send it for the public site's Jinja2 templates too."""
+    original = jinja2_backend.Template.render
+
+    def render(self, context=None, request=None):
+        self.name = self.origin.template_name
+        template_rendered.send(sender=self, template=self, context=dict(context or {}))
+        return original(self, context, request)
+
+    jinja2_backend.Template.render = render
+    yield
+    jinja2_backend.Template.render = original
 
 
 @pytest.fixture(autouse=True)

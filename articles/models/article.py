@@ -120,16 +120,18 @@ class ArticleQuerySet(models.QuerySet):
             )
         return self.filter(q)
 
-    def related_to(self, article, limit=5):
-        """ "Weitere Meldungen" for `article`: its public manual relations, newest first,
-        then articles sharing a city, a topic, or just the newest, among the
-        RELATED_WINDOW newest articles (related news is recent news). Two queries: the
-        ranking reads only indexes, then the chosen rows are loaded.
+    def related_ids(self, article, limit=5):
+        """ "Weitere Meldungen" for `article`, as ids in their order: its manual relations,
+        newest first, then articles sharing a city, a topic, or just the newest, among the
+        RELATED_WINDOW newest articles (related news is recent news). The ranking reads
+        only indexes; `related` loads the rows.
 
         `article` should have its relations loaded (`load_relations`).
         """
         public = self.published().exclude(pk=article.pk)
-        manual_ids = [a.pk for a in article.related.all()]
+        manual = sorted(article.related.all(), key=lambda a: (a.published_at or EARLIEST, a.pk),
+                        reverse=True)
+        manual_ids = [a.pk for a in manual]
 
         def shares(through, tags):
             """1 if the candidate has one of `tags`, else NULL. A scalar subquery with
@@ -153,11 +155,13 @@ class ArticleQuerySet(models.QuerySet):
             # instead of emptying the whole query.
             .values_list("pk", "shares_city", "shares_topic")
         )
-        rank = {pk: i for i, (pk, _city, _topic) in enumerate(ranked[:limit])}
-        chosen = list(public.filter(pk__in=[*manual_ids, *rank]).for_lists())
-        manual = [a for a in chosen if a.pk not in rank]  # newest first
-        found = sorted((a for a in chosen if a.pk in rank), key=lambda a: rank[a.pk])
-        return (manual + found)[:limit]
+        return manual_ids + [pk for pk, _city, _topic in ranked[:limit]]
+
+    def related(self, ids, limit=5):
+        """The public ones of the articles `ids`, in that order, for teasers: what
+        `related_ids` chose may have been withdrawn since."""
+        chosen = {a.pk: a for a in self.published().filter(pk__in=ids).for_lists()}
+        return [chosen[pk] for pk in ids if pk in chosen][:limit]
 
 
 class Article(models.Model):

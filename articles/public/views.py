@@ -1,5 +1,7 @@
 """Public pages. Query logic lives in the model querysets; views only pick and render."""
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -12,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
 from articles import search, surrogate_keys
+from articles.cache import remember
 from articles.editorial import livecopy, previews, revisions
 from articles.models import (
     Affiliation,
@@ -50,7 +53,12 @@ def home(request):
 def render_article(request, article, *, preview=False, status=200):
     """The article page; previews render the very same template, marked noindex."""
     load_relations([article])
-    related = Article.objects.related_to(article)
+    # The ranking is kept until the newest articles change (not for previews, whose
+    # article and relations are not public).
+    ranked = partial(Article.objects.related_ids, article)
+    ids = ranked() if preview else remember(
+        f"related:{article.pk}:{article.version}", ranked, lists=[surrogate_keys.LISTING])
+    related = Article.objects.related(ids)
     return render(
         request,
         "articles/article_detail.html",
