@@ -20,7 +20,9 @@ suggesting from an old vocabulary.
 import html
 import re
 import threading
+from bisect import bisect_left
 from dataclasses import asdict, dataclass
+from itertools import accumulate
 from pathlib import Path
 
 import ahocorasick
@@ -46,8 +48,8 @@ NEW_PERSON, NEW_ORGANISATION = 0.6, 0.6
 # A word: letters and digits, with inner dots, apostrophes and ampersands ("KL.digital",
 # "e.V", "B&O"). Hyphens and spaces join the words of one name; anything else between
 # two words (a comma, a bracket, a line break) ends it.
-WORD = re.compile(r"\w+(?:[.'’&]\w+)*")
-JOINING = re.compile(r"[\s\-‐]*")
+WORD_AND_GAP = re.compile(r"(\W*?)(\w+(?:[.'’&]\w+)*)")
+JOINING = re.compile(r"[ \t\u00a0\-‐]*")
 SENTENCE_END = re.compile(r"[.!?:;\n]")
 BARRIER, UNKNOWN = "|", "~"
 
@@ -102,27 +104,29 @@ class Suggestion:
         return {**asdict(self), "new": self.is_new}
 
 
-@dataclass(frozen=True)
-class Word:
-    text: str
-    start: int
-    end: int
-    joined: bool  # only spaces or hyphens since the word before: one name may go on
-    opens_sentence: bool
+# A word of a text, as a plain tuple (the hot path makes 10,000 of them for a long text):
+# its text, start, end, whether only spaces or hyphens lie between it and the word before
+# (one name may go on), and whether it opens a sentence.
+TEXT, START, END, JOINED, OPENS_SENTENCE = range(5)
 
-    @property
-    def capitalised(self):
-        return self.text[:1].isupper()
+
+def _capitalised(word):
+    return word[TEXT][:1].isupper()
 
 
 def words(text):
-    found, previous_end = [], None
-    for match in WORD.finditer(text):
-        gap = "\n" if previous_end is None else text[previous_end:match.start()]
-        found.append(Word(match.group(), match.start(), match.end(),
-                          JOINING.fullmatch(gap) is not None,
-                          SENTENCE_END.search(gap) is not None))
-        previous_end = match.end()
+    found, position = [], 0
+    for gap, word in WORD_AND_GAP.findall(text):
+        start = position + len(gap)
+        position = start + len(word)
+        if not found:
+            joined, opens_sentence = False, True
+        elif gap == " ":  # by far the most frequent: no need to look closer
+            joined, opens_sentence = True, False
+        else:
+            joined = JOINING.fullmatch(gap) is not None
+            opens_sentence = SENTENCE_END.search(gap) is not None
+        found.append((word, start, position, joined, opens_sentence))
     return found
 
 
@@ -130,9 +134,9 @@ def _pattern_words(name):
     """A name's words as the automaton spells them, barriers kept only inside."""
     spelled = []
     for word in words(name):
-        if spelled and not word.joined:
+        if spelled and not word[JOINED]:
             spelled.append(BARRIER)
-        spelled.append(word.text.casefold())
+        spelled.append(word[TEXT].casefold())
     return spelled
 
 
@@ -153,8 +157,8 @@ def _name_variants(kind, name, place_kind):
 
 
 def _surname_like(word):
-    folded = word.text.casefold()
-    return (word.capitalised and word.text[1:2].islower() and folded not in NOT_SURNAMES
+    folded = word[TEXT].casefold()
+    return (_capitalised(word) and word[TEXT][1:2].islower() and folded not in NOT_SURNAMES
             and folded not in FIRST_NAMES and not folded.endswith(NOUN_ENDINGS))
 
 
@@ -190,7 +194,7 @@ class Matcher:
                     (index, how, text[:1].isupper()))
         self.automaton = ahocorasick.Automaton()
         for key, targets in patterns.items():
-            self.automaton.add_word(f" {key} ", (len(key) + 2, tuple(targets)))
+            self.automaton.add_word(f" {key} ", (len(key) + 2, key.count(" ") + 1, tuple(targets)))
         if patterns:
             self.automaton.make_automaton()
 
@@ -220,26 +224,28 @@ class Matcher:
     def find(self, text):
         """Suggestions for `text`: known subjects, most confident first, then new names."""
         found = words(text)
-        spelled, firsts, lasts, inflected = [], {}, {}, []
-        position = 1  # of the next word in the line the automaton reads
+        seen = {}  # a text repeats its words: each is looked up once
+        spelled, owners, inflected = [], [], []  # owners: the word of each spelled one
         for index, word in enumerate(found):
-            if spelled and not word.joined:
+            if index and not word[JOINED]:
                 spelled.append(BARRIER)
-                position += len(BARRIER) + 1
-            vocabulary_word, changed = self._vocabulary_word(word.text.casefold())
-            spelled.append(vocabulary_word or UNKNOWN)
-            inflected.append(changed)
-            firsts[position] = index
-            position += len(spelled[-1])
-            lasts[position] = index
-            position += 1
+                owners.append(None)
+            folded = word[TEXT].casefold()
+            hit = seen.get(folded)
+            if hit is None:
+                hit = seen[folded] = self._vocabulary_word(folded)
+            spelled.append(hit[0] or UNKNOWN)
+            owners.append(index)
+            inflected.append(hit[1])
         line = f" {' '.join(spelled)} "
+        # Where each spelled word starts in the line: the few hits are placed by bisection.
+        starts = list(accumulate((len(part) + 1 for part in spelled), initial=1))
         candidates = []
         if len(self.automaton):
-            for end, (length, targets) in self.automaton.iter(line):
-                first, last = firsts.get(end - length + 2), lasts.get(end)
-                if first is not None and last is not None:
-                    candidates.append((first, last + 1, targets))
+            for end, (length, count, targets) in self.automaton.iter(line):
+                first = bisect_left(starts, end - length + 2)
+                if starts[first] == end - length + 2:
+                    candidates.append((owners[first], owners[first + count - 1] + 1, targets))
         known, covered = self._known(text, found, inflected, candidates)
         return known + self._new_names(text, found, covered, known)
 
@@ -252,7 +258,7 @@ class Matcher:
         for first, last, targets in sorted(candidates, key=lambda c: (c[0], c[0] - c[1])):
             if first < taken_until:
                 continue
-            capitalised = found[first].capitalised
+            capitalised = _capitalised(found[first])
             matched = [(index, how) for index, how, upper in targets
                        if capitalised == upper
                        and (how != "surname" or index in named_in_full)]
@@ -260,7 +266,7 @@ class Matcher:
                 continue
             taken_until = last
             covered.update(range(first, last))
-            written = text[found[first].start:found[last - 1].end]
+            written = text[found[first][START]:found[last - 1][END]]
             less = INFLECTED if any(inflected[first:last]) else 0
             for index, how in matched:
                 if how != "surname":
@@ -286,30 +292,30 @@ class Matcher:
         for i, word in enumerate(found):
             if i in covered:
                 continue
-            folded = word.text.casefold()
+            folded = word[TEXT].casefold()
             if folded in LEGAL_FORMS:
                 first = i
-                while (first > 0 and i - first < 4 and found[first].joined
-                       and first - 1 not in covered and found[first - 1].capitalised
-                       and found[first - 1].text.casefold() not in NOT_SURNAMES
-                       and found[first - 1].text.casefold() not in GENERIC_ORGANISATIONS):
+                while (first > 0 and i - first < 4 and found[first][JOINED]
+                       and first - 1 not in covered and _capitalised(found[first - 1])
+                       and found[first - 1][TEXT].casefold() not in NOT_SURNAMES
+                       and found[first - 1][TEXT].casefold() not in GENERIC_ORGANISATIONS):
                     first -= 1
                 if first < i:
                     # "e.V." ends with its dot, whatever ends the sentence.
-                    end = word.end + (text[word.end:word.end + 1] == "." and "." in folded)
+                    end = word[END] + (text[word[END]:word[END] + 1] == "." and "." in folded)
                     new.setdefault("organisation", {}).setdefault(
-                        text[found[first].start:end], NEW_ORGANISATION)
-            elif (folded in self.first_names and word.capitalised and i + 1 < len(found)
-                  and i + 1 not in covered and found[i + 1].joined
+                        text[found[first][START]:end], NEW_ORGANISATION)
+            elif (folded in self.first_names and _capitalised(word) and i + 1 < len(found)
+                  and i + 1 not in covered and found[i + 1][JOINED]
                   and _surname_like(found[i + 1])):
                 last = i + 1
                 # A double name ("Müller-Lüdenscheidt") is joined by a hyphen.
-                while (last + 1 < len(found) and found[last + 1].joined
-                       and "-" in text[found[last].end:found[last + 1].start]
+                while (last + 1 < len(found) and found[last + 1][JOINED]
+                       and "-" in text[found[last][END]:found[last + 1][START]]
                        and _surname_like(found[last + 1])):
                     last += 1
                 new.setdefault("person", {}).setdefault(
-                    text[word.start:found[last].end], NEW_PERSON)
+                    text[word[START]:found[last][END]], NEW_PERSON)
         return [Suggestion(kind=kind, name=name, matched=name, confidence=confidence)
                 for kind, names in sorted(new.items())
                 for name, confidence in names.items() if name.casefold() not in taken]
