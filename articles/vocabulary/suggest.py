@@ -52,6 +52,7 @@ WORD_AND_GAP = re.compile(r"(\W*?)(\w+(?:[.'’&]\w+)*)")
 JOINING = re.compile(r"[ \t\u00a0\-‐]*")
 SENTENCE_END = re.compile(r"[.!?:;\n]")
 BARRIER, UNKNOWN = "|", "~"
+PAIRS = (("„", "“"), ("(", ")"), ("»", "«"), ("“", "”"))
 
 # Endings of German (and English plural) word forms, tried in this order when a word is
 # no vocabulary word as it stands: the replacement then must be one.
@@ -154,6 +155,16 @@ def _name_variants(kind, name, place_kind):
         return []
     return [f"{word} {own}" for word in DISTRICT_WORDS if f"{word} {own}" != name] + (
         [own] if own != name else [])
+
+
+def _closed(text, start, end):
+    """The text from `start` to `end`, with the quote or bracket that closes one opened
+    inside it („Kommunal“, Halle (Saale))."""
+    written = text[start:end]
+    for opening, closing in PAIRS:
+        if written.count(opening) > written.count(closing) and text.startswith(closing, end):
+            return written + closing
+    return written
 
 
 def _surname_like(word):
@@ -266,7 +277,7 @@ class Matcher:
                 continue
             taken_until = last
             covered.update(range(first, last))
-            written = text[found[first][START]:found[last - 1][END]]
+            written = _closed(text, found[first][START], found[last - 1][END])
             less = INFLECTED if any(inflected[first:last]) else 0
             for index, how in matched:
                 if how != "surname":

@@ -126,9 +126,10 @@
       knownList.hidden = !known.length;
       newList.hidden = newHeading.hidden = !fresh.length;
       const open = known.filter((s) => !isLinked(s)).length;
-      status.textContent = suggestions.length
-        ? `${suggestions.length} ${suggestions.length === 1 ? "Vorschlag" : "Vorschläge"}, davon ${open} noch nicht verknüpft.`
-        : "Keine Namen im Text erkannt.";
+      const parts = [];
+      if (known.length) parts.push(`${known.length} bekannt, davon ${open} noch nicht verknüpft`);
+      if (fresh.length) parts.push(`${fresh.length} ${fresh.length === 1 ? "neuer Name" : "neue Namen"}`);
+      status.textContent = parts.length ? `${parts.join("; ")}.` : "Keine Namen im Text erkannt.";
       if (focusAfter !== undefined) {
         const buttons = knownList.querySelectorAll("button");
         (buttons[Math.min(focusAfter, buttons.length - 1)] || status).focus();
