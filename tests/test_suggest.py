@@ -214,3 +214,27 @@ def test_apply_links_a_draft_directly_and_a_published_article_through_its_workin
     versions = (draft.revisions.count(), live.revisions.count())
     run("--all", "--apply")
     assert (draft.revisions.count(), live.revisions.count()) == versions
+
+
+SUGGESTIONS_URL = "/admin/articles/article/vorschlaege/"
+
+
+def test_the_suggestions_view_answers_staff_only(client, journalist_client):
+    Person.objects.create(name="Ilona Benz")
+    City.objects.create(name="Kaiserslautern")
+    posted = {"kicker": "Kaiserslautern", "headline": "Neue Chefin",
+              "body": "<p>Ilona&nbsp;Benz kommt.</p><p>Benz freut sich.</p>"}
+    response = journalist_client.post(SUGGESTIONS_URL, posted)
+    assert response.status_code == 200
+    suggestions = response.json()["suggestions"]
+    assert [(s["kind"], s["slug"], s["matched"], s["new"]) for s in suggestions] == [
+        ("person", "ilona-benz", "Ilona Benz", False),
+        ("city", "kaiserslautern", "Kaiserslautern", False)]
+    # Nothing posted, or nonsense: no suggestion, no error.
+    assert journalist_client.post(SUGGESTIONS_URL).json() == {"suggestions": []}
+    assert journalist_client.post(SUGGESTIONS_URL, {"body": "<<>>&#xffffff;"}).json() == {
+        "suggestions": []}
+    assert journalist_client.get(SUGGESTIONS_URL).status_code == 405
+    # Visitors are sent to the login; the vocabulary stays the newsroom's.
+    response = client.post(SUGGESTIONS_URL, posted)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]

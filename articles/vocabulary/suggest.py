@@ -50,7 +50,6 @@ NEW_PERSON, NEW_ORGANISATION = 0.6, 0.6
 # two words (a comma, a bracket, a line break) ends it.
 WORD_AND_GAP = re.compile(r"(\W*?)(\w+(?:[.'’&]\w+)*)")
 JOINING = re.compile(r"[ \t\u00a0\-‐]*")
-SENTENCE_END = re.compile(r"[.!?:;\n]")
 BARRIER, UNKNOWN = "|", "~"
 PAIRS = (("„", "“"), ("(", ")"), ("»", "«"), ("“", "”"))
 
@@ -84,7 +83,7 @@ NOT_SURNAMES = frozenset(word.casefold() for word in (
 # Words for a kind of organisation, before its name ("des Vereins Offene Kommunen e.V.").
 GENERIC_ORGANISATIONS = frozenset((
     "verein", "vereins", "firma", "unternehmen", "unternehmens", "gesellschaft", "verband",
-    "verbands", "verbandes", "beratungsunternehmen", "beratungsunternehmens", "start-up"))
+    "verbands", "verbandes", "beratungsunternehmen", "beratungsunternehmens"))
 NOUN_ENDINGS = ("ung", "heit", "keit", "schaft", "tion", "tät", "ismus", "ment", "nis")
 
 
@@ -106,9 +105,9 @@ class Suggestion:
 
 
 # A word of a text, as a plain tuple (the hot path makes 10,000 of them for a long text):
-# its text, start, end, whether only spaces or hyphens lie between it and the word before
-# (one name may go on), and whether it opens a sentence.
-TEXT, START, END, JOINED, OPENS_SENTENCE = range(5)
+# its text, start, end, and whether only spaces or hyphens lie between it and the word
+# before (one name may go on).
+TEXT, START, END, JOINED = range(4)
 
 
 def _capitalised(word):
@@ -120,14 +119,9 @@ def words(text):
     for gap, word in WORD_AND_GAP.findall(text):
         start = position + len(gap)
         position = start + len(word)
-        if not found:
-            joined, opens_sentence = False, True
-        elif gap == " ":  # by far the most frequent: no need to look closer
-            joined, opens_sentence = True, False
-        else:
-            joined = JOINING.fullmatch(gap) is not None
-            opens_sentence = SENTENCE_END.search(gap) is not None
-        found.append((word, start, position, joined, opens_sentence))
+        # A single space, by far the most frequent gap, needs no closer look.
+        joined = bool(found) and (gap == " " or JOINING.fullmatch(gap) is not None)
+        found.append((word, start, position, joined))
     return found
 
 
@@ -144,9 +138,9 @@ def _pattern_words(name):
 def _name_variants(kind, name, place_kind):
     """Other ways a text names a Kreis: with or without "Land", or by its own name alone
     ("des Landkreises Hameln-Pyrmont", "Hameln-Pyrmont")."""
-    first, _space, rest = name.partition(" ")
-    if kind != "city" or not (rest or place_kind == PlaceKind.DISTRICT):
+    if kind != "city":
         return []
+    first, _space, rest = name.partition(" ")
     if first in DISTRICT_WORDS and rest:
         own = rest
     elif place_kind == PlaceKind.DISTRICT:
@@ -159,8 +153,8 @@ def _name_variants(kind, name, place_kind):
 
 def _closed(text, start, end):
     """The text from `start` to `end`, with the quote or bracket that closes one opened
-    inside it („Kommunal“, Halle (Saale))."""
-    written = text[start:end]
+    inside it („Kommunal“, Halle (Saale)), its spaces plain."""
+    written = " ".join(text[start:end].split())
     for opening, closing in PAIRS:
         if written.count(opening) > written.count(closing) and text.startswith(closing, end):
             return written + closing
@@ -315,7 +309,7 @@ class Matcher:
                     # "e.V." ends with its dot, whatever ends the sentence.
                     end = word[END] + (text[word[END]:word[END] + 1] == "." and "." in folded)
                     new.setdefault("organisation", {}).setdefault(
-                        text[found[first][START]:end], NEW_ORGANISATION)
+                        _closed(text, found[first][START], end), NEW_ORGANISATION)
             elif (folded in self.first_names and _capitalised(word) and i + 1 < len(found)
                   and i + 1 not in covered and found[i + 1][JOINED]
                   and _surname_like(found[i + 1])):
@@ -326,7 +320,7 @@ class Matcher:
                        and _surname_like(found[last + 1])):
                     last += 1
                 new.setdefault("person", {}).setdefault(
-                    text[word[START]:found[last][END]], NEW_PERSON)
+                    _closed(text, word[START], found[last][END]), NEW_PERSON)
         return [Suggestion(kind=kind, name=name, matched=name, confidence=confidence)
                 for kind, names in sorted(new.items())
                 for name, confidence in names.items() if name.casefold() not in taken]
