@@ -30,6 +30,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from articles import surrogate_keys
+from articles.editorial import livecopy
 from articles.models import City, Organisation, Person, Topic
 from articles.models.tags import PlaceKind
 
@@ -405,8 +406,6 @@ def link(article, suggestions, user=None):
     of content: a draft changes at once, a published article gets them in its working
     copy, which reaches visitors only when an editor publishes it. Returns the ones it
     linked (none: nothing was saved)."""
-    from articles.editorial import livecopy
-
     content = livecopy.content_of(article)
     added = [s for s in suggestions if not s.is_new and not already_linked(content, s)]
     if not added:
