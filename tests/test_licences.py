@@ -213,6 +213,16 @@ def test_the_start_page_lists_licences_ending_within_30_days_with_their_public_a
     assert "Später weg" not in section and "Schon weg" not in section
     # Soonest first.
     assert section.index("Bald weg") < section.index("Ungenutzt")
+    # The links under the list: the picture archive filtered by the licence's end.
+    changelist = reverse("admin:articles_image_changelist")
+    soon_list = editor_client.get(changelist, {"lizenz": "bald"}).content.decode()
+    assert "Bald weg" in soon_list and "Ungenutzt" in soon_list
+    assert "Schon weg" not in soon_list and "Später weg" not in soon_list
+    ended = editor_client.get(changelist, {"lizenz": "abgelaufen"}).content.decode()
+    assert "Schon weg" in ended and "Bald weg" not in ended
+    credits = editor_client.get(reverse("admin:articles_imagecredit_changelist"),
+                                {"lizenz": "abgelaufen"}).content.decode()
+    assert "Agentur Vorbei" in credits and "Agentur Bald" not in credits
 
 
 def test_the_start_pages_licence_list_runs_constant_queries(

@@ -368,7 +368,7 @@ class ImageAdminForm(VersionedFormMixin, forms.ModelForm):
         initial="Alle Rechte vorbehalten",
     )
     credit_valid_until = forms.DateField(
-        label=_("nutzbar bis"), required=False, widget=AdminDateWidget,
+        label=_("Nutzbar bis"), required=False, widget=AdminDateWidget,
         help_text=ImageCredit._meta.get_field("valid_until").help_text,
     )
 
