@@ -265,3 +265,28 @@ def test_only_editors_change_the_licence_of_a_published_articles_picture(
     assert response.status_code == 302, response.content.decode()[:2000]
     credit.refresh_from_db()
     assert credit.valid_until.year == 2099
+
+
+def test_the_migration_gives_credits_named_after_a_cc_licence_that_type():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("articles.migrations.0013_image_licences")
+    named = {text: ImageCredit.objects.create(creator=text, licence=text,
+                                              licence_url="https://example.org/l")
+             for text in ("CC BY 4.0", "cc-by-sa-4.0", "CC0", "CC BY 2.0",
+                          "Alle Rechte vorbehalten")}
+    migration.recognise_cc(apps, None)
+    found = {text: (c.licence_type, c.licence_name, c.licence_link) for text, c in (
+        (text, ImageCredit.objects.get(pk=credit.pk)) for text, credit in named.items())}
+    assert found == {
+        "CC BY 4.0": ("cc-by-4.0", "CC BY 4.0",
+                      "https://creativecommons.org/licenses/by/4.0/deed.de"),
+        "cc-by-sa-4.0": ("cc-by-sa-4.0", "CC BY-SA 4.0",
+                         "https://creativecommons.org/licenses/by-sa/4.0/deed.de"),
+        "CC0": ("cc0-1.0", "CC0 1.0 (gemeinfrei)",
+                "https://creativecommons.org/publicdomain/zero/1.0/deed.de"),
+        "CC BY 2.0": ("other", "CC BY 2.0", "https://example.org/l"),
+        "Alle Rechte vorbehalten": ("other", "Alle Rechte vorbehalten", "https://example.org/l"),
+    }
