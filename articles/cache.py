@@ -91,20 +91,23 @@ def seconds_until_next_publication():
     return max(0, due - time.time()) if due else None
 
 
+def _until_due(seconds):
+    """`seconds`, cut short by the next scheduled publication or licence end."""
+    due = seconds_until_next_publication()
+    return seconds if due is None else min(seconds, int(due))
+
+
 def lifetime():
     """How many seconds something derived from public content may be kept: the page
-    cache's time, cut short by the next scheduled publication; 0 means not at all."""
-    timeout = settings.NEWSROOM_PAGE_CACHE_SECONDS
-    due = seconds_until_next_publication()
-    return timeout if due is None else min(timeout, int(due))
+    cache's time, cut short by the next scheduled publication or licence end; 0 means
+    not at all."""
+    return _until_due(settings.NEWSROOM_PAGE_CACHE_SECONDS)
 
 
 def public_max_age():
     """How long a CDN or browser may keep a public answer: NEWSROOM_PUBLIC_MAX_AGE, but not
     past the next publication or licence end either."""
-    due = seconds_until_next_publication()
-    max_age = settings.NEWSROOM_PUBLIC_MAX_AGE
-    return max_age if due is None else min(max_age, int(due))
+    return _until_due(settings.NEWSROOM_PUBLIC_MAX_AGE)
 
 
 def remember(name, compute):
