@@ -185,7 +185,7 @@ def remove(request, user, device):
 def describe(device):
     if isinstance(device, TOTPDevice):
         return _("Authenticator-App")
-    return _("Passkey „%(name)s“") % {"name": device.name}
+    return device.name or _("Passkey")
 
 
 @transaction.atomic

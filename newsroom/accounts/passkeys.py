@@ -29,14 +29,14 @@ class PasskeyHelper(WebAuthnHelper):
     def get_allowed_origins(self):
         return [f"{self.request.scheme}://{self.request.get_host()}"]
 
-    def get_credential_name(self, user):
-        return _("Passkey von %(name)s") % {"name": user.get_username()}
-
 
 class RegisterPasskey(library.CompleteCredentialRegistrationView):
     def post(self, *args, **kwargs):
         response = super().post(*args, **kwargs)
         device = factors.passkeys_of(self.request.user).get(pk=json.loads(response.content)["id"])
+        # A name to tell one's passkeys apart in the list ("Passkey 2").
+        device.name = _("Passkey %(n)d") % {"n": factors.passkeys_of(self.request.user).count()}
+        device.save(update_fields=["name"])
         factors.factor_added(self.request, self.request.user, device, factors.describe(device))
         return response
 
