@@ -120,9 +120,15 @@ class CodeResult:
 
 
 def _code_devices(user):
-    return [*apps_of(user), *StaticDevice.objects.filter(user=user, name=RECOVERY_NAME)]
+    """The member's code devices, locked until the transaction ends: two requests with the
+    same code (on two workers) are checked one after the other, so only one wins."""
+    return [
+        *apps_of(user).select_for_update(),
+        *StaticDevice.objects.select_for_update().filter(user=user, name=RECOVERY_NAME),
+    ]
 
 
+@transaction.atomic
 def check_code(request, user, code):
     """Check a code from the app or a recovery code as the second step of a sign-in.
 
