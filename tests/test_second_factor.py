@@ -292,3 +292,20 @@ def test_unknown_policy_is_refused():
 
     result = manage("check", env={**PRODUCTION, "NEWSROOM_MFA": "sometimes"})
     assert result.returncode != 0 and "NEWSROOM_MFA must be one of" in result.stderr
+
+
+def test_set_up_refuses_a_wrong_code_says_why_and_keeps_it(journalist):
+    client = signed_in("jana")
+    client.get(APP)
+    clock = time_machine.travel(timezone.now(), tick=False)
+    clock.start()
+    response = client.post(APP, {"code": "12345"})
+    page = response.content.decode()
+    assert "Der Code stimmt nicht. Prüfen Sie, ob die Uhr Ihres Geräts richtig geht" in page
+    assert 'value="12345"' in page
+    assert not TOTPDevice.objects.filter(user=journalist, confirmed=True).exists()
+    # Typed again at once, even the right code waits its second, and the page says so.
+    key = re.search(r'id="totp-key"[^>]*>([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+    response = client.post(APP, {"code": pyotp.TOTP(key).now()})
+    clock.stop()
+    assert "Bitte warten Sie 1 Sekunde" in response.content.decode()

@@ -92,13 +92,16 @@ def factor_added(request, user, device, description):
 
 
 def confirm_app(request, device, code):
-    """Confirm the app being set up with a code it shows; False if the code is wrong."""
+    """Confirm the app being set up with a code it shows (a CodeResult, as at sign-in)."""
+    wait = _wait_seconds(device)
+    if wait:
+        return CodeResult(throttled=True, wait_seconds=wait)
     if not device.verify_token(normalise(code)):
-        return False
+        return CodeResult()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     factor_added(request, device.user, device, _("Authenticator-App"))
-    return True
+    return CodeResult(device=device)
 
 
 def normalise(code):

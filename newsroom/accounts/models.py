@@ -32,7 +32,7 @@ class SecurityEvent(models.Model):
 
     class Meta:
         verbose_name = _("Sicherheitsereignis")
-        verbose_name_plural = _("Sicherheitsprotokoll")
+        verbose_name_plural = _("Sicherheitsereignisse")
         ordering = ["-at", "-pk"]
         permissions = [("reset_second_factor", _("Darf den zweiten Faktor anderer zurücksetzen"))]
 

@@ -110,10 +110,11 @@ def app_setup(request):
     device = factors.pending_app(request.user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if factors.confirm_app(request, device, form.cleaned_data["code"]):
+        result = factors.confirm_app(request, device, form.cleaned_data["code"])
+        if result.ok:
             messages.success(request, _("Die Authenticator-App ist eingerichtet."))
             return redirect("accounts:recovery_codes")
-        form.add_error("code", _(
+        form.add_error("code", refusal(result) if result.throttled else _(
             "Der Code stimmt nicht. Prüfen Sie, ob die Uhr Ihres Geräts richtig geht, und "
             "geben Sie den Code ein, den die App gerade zeigt."))
     qr = segno.make(device.config_url, error="m")
