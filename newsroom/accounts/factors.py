@@ -6,6 +6,7 @@ single-use recovery codes. Recovery codes alone are no factor: they stand in for
 one.
 """
 
+from base64 import b32encode
 from math import ceil
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -60,8 +61,6 @@ def pending_app(user):
 
 def formatted_key(device):
     """The app's key in base32, as apps expect it typed, in groups of four."""
-    from base64 import b32encode
-
     key = b32encode(device.bin_key).decode()
     return " ".join(key[i:i + 4] for i in range(0, len(key), 4))
 
