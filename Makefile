@@ -11,7 +11,7 @@ PORT ?= 8000
 # The suite runs in parallel on every core; `make test PYTEST_WORKERS=0` runs it serially.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test lint install demo clean bench bench-wordpress loadtest
+.PHONY: run test lint install demo clean bench bench-suggest bench-wordpress loadtest
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,10 +63,15 @@ $(BIN)/.bench-installed: $(BIN)/.installed
 	$(PY) -m pip install --quiet -e ".[bench]"
 	touch $@
 
-bench: $(BIN)/.bench-installed
+bench: $(BIN)/.bench-installed bench-suggest
 	@command -v wrk >/dev/null || { echo "Installing Debian's wrk ..."; apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) -m bench.run --articles $(ARTICLES) $(BENCH_ARGS)
+
+# How fast entity suggestions are: a 10,000-word text against 100,000 generated names
+# (bench/suggest.py, about half a minute); `make bench` runs it first.
+bench-suggest: $(BIN)/.installed
+	$(PY) -m bench.suggest $(SUGGEST_ARGS)
 
 # How fast a WordPress export moves in (bench/README.md): generated, imported, timed.
 # WORDPRESS_ARGS="--database postgresql" for PostgreSQL; "--posts 1000 --images 200" for a quick run.

@@ -4,8 +4,9 @@ Every cached page keeps the surrogate keys of what it shows and their versions
 (articles.surrogate_keys); a change to published content bumps exactly the keys it
 concerns, so the pages that show it render afresh and all others stay: exact and
 immediate, with two or twenty app servers sharing one Redis, or the workers of one
-machine sharing its file cache. A scheduled article needs no save to appear: no page is
-kept past the next scheduled publication.
+machine sharing its file cache. A scheduled article needs no save to appear, and a picture
+whose licence ends none to go: no page is kept past the next scheduled publication or
+licence end.
 
 Staff, previews, POSTs and requests carrying a session never touch the cache; pages
 that set a cookie are never stored. Hits answer 304 to a matching If-None-Match
@@ -33,11 +34,11 @@ came_due = Signal()
 
 
 def next_publication():
-    """When the next scheduled article or scheduled update of a live article is due, as
-    a timestamp (0: none is; None: the database cannot say). Kept until a schedule may
-    have changed (the "listing" and "schedule" keys of articles.surrogate_keys), and
-    asked again once that time has passed, so a due update is seen by the next request,
-    which sends `came_due`."""
+    """When the next scheduled article or scheduled update of a live article is due, or
+    the next picture licence ends, as a timestamp (0: nothing is; None: the database
+    cannot say). Kept until a schedule may have changed (the "listing" and "schedule" keys
+    of articles.surrogate_keys; saving a credit bumps "schedule"), and asked again once
+    that time has passed, so the next request sees it and sends `came_due`."""
     stamps = surrogate_keys.versions([surrogate_keys.LISTING, surrogate_keys.SCHEDULE])
     key = f"newsroom:pages:next-publication:{stamps[surrogate_keys.LISTING]}:" + str(
         stamps[surrogate_keys.SCHEDULE])
@@ -47,7 +48,7 @@ def next_publication():
         # (its pictures' renditions, articles.images) hears it here, once per such time.
         came_due.send(sender=None)
     if due is None or (due and due <= time.time()):
-        from articles.models import Article, Status, WorkingCopy
+        from articles.models import Article, ImageCredit, Status, WorkingCopy
 
         now = timezone.now()
         scheduled = Article.objects.filter(
@@ -56,8 +57,12 @@ def next_publication():
         # An update is due from its time until it is applied.
         updates = WorkingCopy.objects.filter(
             publish_at__isnull=False).order_by().values_list("publish_at", flat=True)
+        # A picture leaves the site when its licence ends as an article arrives when it
+        # is due: no page may show it longer.
+        licence_ends = ImageCredit.objects.filter(
+            ends_at__gt=now).order_by().values_list("ends_at", flat=True)
         try:
-            first = scheduled.union(updates).order_by("published_at").first()
+            first = scheduled.union(updates, licence_ends).order_by("published_at").first()
         except (OperationalError, InterfaceError):
             return None
         due = first.timestamp() if first else 0
@@ -86,12 +91,23 @@ def seconds_until_next_publication():
     return max(0, due - time.time()) if due else None
 
 
+def _until_due(seconds):
+    """`seconds`, cut short by the next scheduled publication or licence end."""
+    due = seconds_until_next_publication()
+    return seconds if due is None else min(seconds, int(due))
+
+
 def lifetime():
     """How many seconds something derived from public content may be kept: the page
-    cache's time, cut short by the next scheduled publication; 0 means not at all."""
-    timeout = settings.NEWSROOM_PAGE_CACHE_SECONDS
-    due = seconds_until_next_publication()
-    return timeout if due is None else min(timeout, int(due))
+    cache's time, cut short by the next scheduled publication or licence end; 0 means
+    not at all."""
+    return _until_due(settings.NEWSROOM_PAGE_CACHE_SECONDS)
+
+
+def public_max_age():
+    """How long a CDN or browser may keep a public answer: NEWSROOM_PUBLIC_MAX_AGE, but not
+    past the next publication or licence end either."""
+    return _until_due(settings.NEWSROOM_PUBLIC_MAX_AGE)
 
 
 def remember(name, compute, *, lists=None):
@@ -152,7 +168,6 @@ class PageCacheMiddleware:
         response["Surrogate-Key"] = " ".join(keys)
         response["Cache-Tag"] = ",".join(keys)
         response["ETag"] = f'"{hashlib.md5(response.content).hexdigest()}"'
-        patch_cache_control(response, public=True, max_age=settings.NEWSROOM_PUBLIC_MAX_AGE)
         _keep(key, stamp, lambda made_with: self.to_entry(response, made_with), keys)
         return self.respond(request, response, hit=False)
 
@@ -201,5 +216,7 @@ class PageCacheMiddleware:
 
     @staticmethod
     def respond(request, response, *, hit):
+        # Worked out anew for every answer, a kept one included.
+        patch_cache_control(response, public=True, max_age=public_max_age())
         response["X-Page-Cache"] = "hit" if hit else "miss"
         return get_conditional_response(request, etag=response["ETag"], response=response)

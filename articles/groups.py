@@ -2,9 +2,10 @@
 
 Redaktion (journalists) write and change articles, images, people, organisations and
 tags; Chefredaktion (editors) may do everything in the newsroom, publishing included,
-and see failed logins. The groups are made by migrations and brought up to date after
-every `migrate` (post_migrate), so new models' permissions reach them and a flushed
-test database gets them back.
+see failed logins and the security log, and reset a colleague's second factor. The
+groups are made by migrations and brought up to date after every `migrate`
+(post_migrate), so new models' permissions reach them and a flushed test database gets
+them back.
 """
 
 from django.contrib.auth.management import create_permissions
@@ -27,15 +28,17 @@ JOURNALIST_PERMISSIONS = [
 EDITOR_LOGIN_RECORD_PERMISSIONS = [
     "view_accessattempt", "delete_accessattempt", "view_accesslog", "view_accessfailurelog",
 ]
+# newsroom/accounts: the security log, and the reset for a colleague who lost a device.
+EDITOR_SECURITY_PERMISSIONS = ["view_securityevent", "reset_second_factor"]
 
 
 def ensure_groups(apps):
     """Create the groups if missing and grant what each needs (never revoking extras)."""
-    for label in ("articles", "axes"):
+    for label in ("articles", "axes", "accounts"):
         # Permissions are normally made after all migrations ran; the groups need them now.
         try:
             app_config = apps.get_app_config(label)
-        except LookupError:  # axes not migrated yet: the post_migrate call will follow
+        except LookupError:  # not migrated yet: the post_migrate call will follow
             continue
         stub = getattr(app_config, "models_module", None) is None  # a migration's state
         if stub:
@@ -56,6 +59,9 @@ def ensure_groups(apps):
         *ours,
         *Permission.objects.filter(
             content_type__app_label="axes", codename__in=EDITOR_LOGIN_RECORD_PERMISSIONS
+        ),
+        *Permission.objects.filter(
+            content_type__app_label="accounts", codename__in=EDITOR_SECURITY_PERMISSIONS
         ),
     )
 

@@ -293,11 +293,12 @@ def connect_file_cleanup():
         post_delete.connect(_file_deleted, sender=model, dispatch_uid=f"files-of-{model.__name__}")
 
 
-def is_public_file(name):
-    """Whether the stored file `name` is a public picture's original or rendition."""
+def public_picture_of_file(name):
+    """The public picture (with its credit) whose original or rendition is the stored
+    file `name`, or None."""
     return Image.objects.public().filter(
         Q(file=name) | Q(Exists(Rendition.objects.filter(image=OuterRef("pk"), file=name)))
-    ).exists()
+    ).select_related("credit").first()
 
 
 def remember_stored(image):
@@ -634,7 +635,8 @@ def follow_publicity(images, *, replace=False):
 def out_of_step():
     """The pictures whose renditions do not follow their publicity: public ones without
     renditions (a scheduled article that came due, a teaser's window that opened) and
-    others with renditions (a teaser's window that closed). Time alone makes them."""
+    others with renditions (a teaser's window that closed, a licence that ended). Time
+    alone makes them."""
     rendered = Q(Exists(Rendition.objects.filter(image=OuterRef("pk"))))
     public = Q(pk__in=Image.objects.public().values("pk"))
     return Image.objects.filter((public & ~rendered) | (~public & rendered))
@@ -698,12 +700,21 @@ def _people_changed(sender, instance, action, reverse, pk_set, **kwargs):
     follow_publicity_after_commit(lambda: Image.objects.filter(pk__in=portraits))
 
 
+def _credit_changed(sender, instance, **kwargs):
+    """A credit's licence may have ended or been extended: its pictures follow, after
+    commit. (A licence that ends by time alone is caught by out_of_step, as a scheduled
+    article is: articles.cache.next_publication knows when.)"""
+    pk = instance.pk
+    follow_publicity_after_commit(lambda: Image.objects.filter(credit=pk))
+
+
 def connect_publicity_following():
     """Every save and deletion of an article, teaser or person, however it happens (admin,
-    workflow, imports), lets the pictures it concerns follow their publicity."""
+    workflow, imports), and every save of a credit, lets the pictures it concerns follow
+    their publicity."""
     from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-    from articles.models import Article, Person, Teaser
+    from articles.models import Article, ImageCredit, Person, Teaser
 
     for model in (Article, Teaser, Person):
         for signal, handler in ((pre_save, _before_change), (pre_delete, _before_change),
@@ -712,3 +723,4 @@ def connect_publicity_following():
                            dispatch_uid=f"publicity-{signal}-{model.__name__}")
     m2m_changed.connect(_people_changed, sender=Article.people.through,
                         dispatch_uid="publicity-people")
+    post_save.connect(_credit_changed, sender=ImageCredit, dispatch_uid="publicity-credit")

@@ -39,8 +39,9 @@ logger = logging.getLogger(__name__)
 LISTING = "listing"
 # Shown by every response: for changes written around the models' signals (bulk imports).
 EVERYTHING = "site"
-# Bumped when a scheduled update of a live article is set: the next publication's time
-# (articles.cache.next_publication) is asked anew, as with every change of a listing.
+# Bumped when a scheduled update of a live article is set or a credit (which may carry a
+# licence's end) is saved: the next publication's time (articles.cache.next_publication)
+# is asked anew, as with every change of a listing.
 SCHEDULE = "schedule"
 VERSION_PREFIX = "newsroom:key:"
 STAMP_KEY = "newsroom:pages:stamp"
@@ -261,7 +262,9 @@ def _saved(sender, instance, created=False, update_fields=None, **kwargs):
         listed = tuple(getattr(instance, field) for field in LISTED_BY)
         if created or getattr(instance, "_listed_before", None) != listed:
             keys += [LISTING, *_subject_lists_of(instance)]
-    elif name not in ("image", "imagecredit", "articleredirect", "affiliation"):
+    elif name == "imagecredit":
+        keys.append(SCHEDULE)
+    elif name not in ("image", "articleredirect", "affiliation"):
         # Teasers, subjects and anything new: lists and filter choices may show them.
         keys.append(LISTING)
     changed(*keys)

@@ -17,13 +17,24 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import Http404
 from django.urls import path
+from django.utils import timezone
 from django.utils._os import safe_join
 from django.views import static
 from django.views.decorators.http import require_safe
 
-from articles.images import is_public_file
+from articles.images import public_picture_of_file
 
-CACHE_CONTROL = "public, max-age=31536000, immutable"
+YEAR = 31536000
+CACHE_CONTROL = f"public, max-age={YEAR}, immutable"
+
+
+def cache_control(picture):
+    """A year, or until the picture's licence ends: no browser or CDN keeps it longer."""
+    ends_at = picture.credit.ends_at if picture.credit_id else None
+    if ends_at is None:
+        return CACHE_CONTROL
+    seconds = int((ends_at - timezone.now()).total_seconds())
+    return f"public, max-age={max(0, min(YEAR, seconds))}"
 
 
 def content_type(name):
@@ -35,21 +46,21 @@ def serve(request, name):
     """A file under MEDIA_ROOT: names that climb out of it (`../`) are refused by
     django.views.static.serve, which also answers If-Modified-Since.
 
-    Visitors get only public pictures (articles.images.is_public_file): a picture of a
-    draft, a scheduled or an archived article is 404 for them, whatever its address;
-    staff get every picture, kept by no shared cache."""
+    Visitors get only public pictures (articles.images.public_picture_of_file): a picture
+    of a draft, a scheduled or an archived article, or one whose licence has ended, is 404
+    for them, whatever its address; staff get every picture, kept by no shared cache."""
     try:
         safe_join(settings.MEDIA_ROOT, name)
     except SuspiciousFileOperation:
-        public = False  # static.serve refuses the name below, without asking anybody
+        picture = None  # static.serve refuses the name below, without asking anybody
     else:
-        public = is_public_file(name)
-        if not public and not (request.user.is_authenticated and request.user.is_staff):
+        picture = public_picture_of_file(name)
+        if picture is None and not (request.user.is_authenticated and request.user.is_staff):
             raise Http404(name)
     response = static.serve(request, name, document_root=settings.MEDIA_ROOT)
     response["Content-Type"] = content_type(name)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = CACHE_CONTROL if public else "private, no-store"
+    response["Cache-Control"] = cache_control(picture) if picture else "private, no-store"
     return response
 
 

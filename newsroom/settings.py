@@ -91,6 +91,13 @@ INSTALLED_APPS = [
     "ninja",
     "corsheaders",
     "newsroom.apps.LoginRecordsConfig",  # django-axes
+    # The second factor for staff (newsroom/accounts/): authenticator apps, recovery codes
+    # and passkeys through django-otp and django-otp-webauthn.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+    "newsroom.accounts",
     "articles",
 ]
 
@@ -114,6 +121,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
+    # Staff who owe a second factor reach only its pages (newsroom/accounts/middleware.py).
+    "newsroom.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "newsroom.loginguard.AddressLoginLimitMiddleware",
     # Last, as django-axes requires: it answers locked-out logins.
@@ -241,6 +252,27 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
+# The second factor after the password (newsroom/accounts/): "required" leads staff
+# without one through setting it up and lets them reach nothing else of the admin;
+# "optional" lets them in with the password alone (demo logins, tests). Whoever has set
+# one up is always asked for it.
+MFA_POLICIES = ("required", "optional")
+NEWSROOM_MFA = env.str("NEWSROOM_MFA", default="required" if PRODUCTION else "optional")
+if NEWSROOM_MFA not in MFA_POLICIES:
+    raise ImproperlyConfigured(f"NEWSROOM_MFA must be one of {', '.join(MFA_POLICIES)}.")
+# Wrong codes wait 1, 2, 4, 8 ... seconds per account (django-otp's throttling, kept in
+# the database, so every worker counts the same), and count as failed logins for axes.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Passkeys belong to the host name the site is reached at (validated by ALLOWED_HOSTS), and
+# only as a second factor after the password.
+OTP_WEBAUTHN_HELPER_CLASS = "newsroom.accounts.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "newsroom.accounts.passkeys.relying_party_id"
+OTP_WEBAUTHN_RP_NAME_CALLABLE = "newsroom.accounts.passkeys.relying_party_name"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# The allowed origin is the request's own (PasskeyHelper), not a fixed list.
+SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -322,6 +354,8 @@ TAGGIT_CASE_INSENSITIVE = True
 # Site identity used in page titles, feeds and structured data.
 NEWSROOM_SITE_NAME = env.str("NEWSROOM_SITE_NAME", default="Kommune digital")
 NEWSROOM_SITE_TAGLINE = env.str("NEWSROOM_SITE_TAGLINE", default="")
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = NEWSROOM_SITE_NAME
 
 LOG_FORMAT = env.str("LOG_FORMAT", default="text")  # "json" for log collectors
 LOGGING = {

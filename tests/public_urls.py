@@ -3,9 +3,11 @@ leak and fuzz tests."""
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-# Not public pages: the admin, and previews, which exist to show unpublished articles
+# Not public pages: the admin with the second factor's pages under it (staff only,
+# tests/test_second_factor.py), and previews, which exist to show unpublished articles
 # to staff and to holders of a signed link (tests/test_previews.py covers them).
-NOT_PUBLIC = {"admin", "articles:preview", "articles:preview_share"}
+NOT_PUBLIC = {"admin", "accounts", "otp_webauthn", "articles:preview",
+              "articles:preview_share"}
 
 
 def url_names():

@@ -1,7 +1,7 @@
 """The content API under /api/v1/: resources, filters, paging, caching, CORS, rate limit
 and problem details (articles/api/)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 def story(make_article, make_image, editor):
     """A public article with everything the API shows."""
     credit = ImageCredit.objects.create(creator="Thomas Kierok", rights_holder="KL.digital",
-                                        licence="CC BY 4.0", source_url="https://example.org/f")
+                                        licence_type="cc-by-4.0", licence="",
+                                        source_url="https://example.org/f",
+                                        valid_until=date(2030, 12, 31))
     article = make_article(
         headline="KL.digital bekommt neue Geschäftsleitung", kicker="Kaiserslautern",
         body='<p>Ilona Benz <a href="https://example.org">übernimmt</a>.</p>',
@@ -55,9 +57,11 @@ def test_article_detail_has_every_field(client, story):
     assert data["authors"] == ["Erik Muster"]
     image = data["lead_image"]
     assert image["caption"] == "Rathaus Kaiserslautern" and image["alt_text"] == "Das Rathaus"
-    assert image["credit"] == {"creator": "Thomas Kierok", "rights_holder": "KL.digital",
-                               "licence": "CC BY 4.0", "licence_url": None,
-                               "source_url": "https://example.org/f"}
+    assert image["credit"] == {
+        "creator": "Thomas Kierok", "rights_holder": "KL.digital", "licence_type": "cc-by-4.0",
+        "licence": "CC BY 4.0",
+        "licence_url": "https://creativecommons.org/licenses/by/4.0/deed.de",
+        "valid_until": "2030-12-31", "source_url": "https://example.org/f"}
     assert {r["format"] for r in image["renditions"]} == {"webp", "jpeg"}
     assert all(r["url"].startswith("http://testserver/media/renditions/") and r["width"]
                for r in image["renditions"])

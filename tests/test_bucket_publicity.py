@@ -143,6 +143,36 @@ def test_a_scheduled_articles_picture_arrives_when_its_time_comes(
     assert renditions_in(bucket) == stored_renditions(picture) != set()
 
 
+def test_a_pictures_renditions_leave_the_bucket_when_its_licence_ends(
+    bucket, committing, picture, make_article, client
+):
+    credit = picture.credit
+    credit.valid_until = timezone.localdate()
+    credit.save()
+    with committing():
+        make_article(lead_image=picture)
+        client.get("/")
+    assert renditions_in(bucket) == stored_renditions(picture) != set()
+    with time_machine.travel(credit.ends_at + timedelta(seconds=1), tick=False), committing():
+        client.get("/")  # the first request after the licence's end takes them away
+    assert renditions_in(bucket) == set()
+
+
+def test_a_licence_extended_by_an_editor_brings_the_renditions_back(
+    bucket, committing, picture, make_article
+):
+    credit = picture.credit
+    with committing():
+        make_article(lead_image=picture)
+        credit.valid_until = timezone.localdate() - timedelta(days=1)
+        credit.save()
+    assert renditions_in(bucket) == set()
+    with committing():
+        credit.valid_until = None
+        credit.save()
+    assert renditions_in(bucket) == stored_renditions(picture) != set()
+
+
 def test_a_teasers_picture_is_in_the_bucket_while_the_teaser_is_active(
     bucket, committing, make_image, make_article
 ):

@@ -200,6 +200,9 @@ def production_env(tmp_path, database_url, redis_url, s3_endpoint):
     return {
         **own,
         "NEWSROOM_ENV": "production", "DEBUG": "0", "HTTPS": "0",
+        # Staff sign in with the password alone here (tests/test_second_factor.py covers
+        # the second factor), as in the test settings.
+        "NEWSROOM_MFA": "optional",
         "ALLOWED_HOSTS": "127.0.0.1", "SECRET_KEY": secrets.token_urlsafe(50),
         "DATABASE_URL": database_url, "REDIS_URL": redis_url,
         "AWS_STORAGE_BUCKET_NAME": BUCKET, "AWS_S3_ENDPOINT_URL": s3_endpoint,
@@ -452,6 +455,7 @@ def one_machine(tmp_path, database_url, processes):
            if name not in OWN_VARIABLES and not name.startswith(("NEWSROOM_", "AWS_"))}
     env = {
         **own, "NEWSROOM_ENV": "production", "DEBUG": "0", "HTTPS": "0",
+        "NEWSROOM_MFA": "optional",  # as above: password sign-in, as in the test settings
         "ALLOWED_HOSTS": "127.0.0.1", "SECRET_KEY": secrets.token_urlsafe(50),
         "DATABASE_URL": database_url, "STATIC_ROOT": str(tmp_path / "static"),
         "MEDIA_ROOT": str(tmp_path / "media"), "NEWSROOM_CACHE_DIR": str(tmp_path / "cache"),

@@ -30,6 +30,7 @@ from articles.models.article import LIST_DEFERRED
 from .common import NewsroomAdminMixin, without_related_buttons
 from .history import ArticleHistoryAdminMixin
 from .images import thumbnail
+from .suggestions import EntitySuggestionsAdminMixin
 from .users import person_name
 
 # Small enough that the list's columns fit 1280 pixels beside navigation and filters.
@@ -122,7 +123,8 @@ class ArticleChangeList(ChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, EntitySuggestionsAdminMixin,
+                   admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     # Kicker and headline share a column, so that the list fits 1280 pixels beside the
@@ -162,7 +164,7 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
         css = {"all": ["articles/admin/article.css"]}
         js = ["articles/admin/prose-editor-de.js", "articles/admin/paste-clean.js",
               "articles/admin/char-count.js", "articles/admin/field-names.js",
-              "articles/admin/image-chooser.js"]
+              "articles/admin/image-chooser.js", "articles/admin/entity-suggestions.js"]
 
     def get_queryset(self, request):
         pending = WorkingCopy.objects.filter(article=OuterRef("pk")).values("state")[:1]
@@ -192,7 +194,8 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
             ),
             name="articles_article_jsi18n",
         )
-        return [editor_catalog, *self.get_history_urls(), *super().get_urls()]
+        return [editor_catalog, *self.get_history_urls(), *self.get_suggestion_urls(),
+                *super().get_urls()]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -3,7 +3,7 @@
 from pathlib import PurePath
 
 from django import forms
-from django.contrib.admin.widgets import AdminSplitDateTime
+from django.contrib.admin.widgets import AdminDateWidget, AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +13,8 @@ from articles import images
 from articles.admin.users import person_name
 from articles.admin.widgets import SlugInput, TagSuggestInput
 from articles.editorial import livecopy, revisions, workflow
-from articles.models import Article, Image, ImageCredit, Status, Transition
+from articles.models import Article, Image, ImageCredit, LicenceType, Status, Transition
+from articles.models.images import CC_DEEDS
 from articles.models.tags import GermanTag, normalise_tag_name, tag_key
 from articles.slugs import german_slugify
 
@@ -358,8 +359,17 @@ class ImageAdminForm(VersionedFormMixin, forms.ModelForm):
     credit_rights_holder = forms.CharField(
         label=_("Rechteinhaber/Agentur"), required=False, max_length=200
     )
+    credit_licence_type = forms.TypedChoiceField(
+        label=_("Lizenzart"), required=False, choices=LicenceType.choices,
+        initial=LicenceType.OTHER, empty_value=LicenceType.OTHER,
+    )
     credit_licence = forms.CharField(
-        label=_("Lizenz"), required=False, max_length=100, initial="Alle Rechte vorbehalten"
+        label=_("Lizenzbezeichnung"), required=False, max_length=100,
+        initial="Alle Rechte vorbehalten",
+    )
+    credit_valid_until = forms.DateField(
+        label=_("Nutzbar bis"), required=False, widget=AdminDateWidget,
+        help_text=ImageCredit._meta.get_field("valid_until").help_text,
     )
 
     class Meta:
@@ -398,10 +408,15 @@ class ImageAdminForm(VersionedFormMixin, forms.ModelForm):
     def save(self, commit=True):
         creator = self.cleaned_data.get("credit_creator", "").strip()
         if creator and not self.cleaned_data.get("credit"):
+            licence_type = self.cleaned_data.get("credit_licence_type") or LicenceType.OTHER
+            # A Creative Commons licence is named and linked by its type alone.
+            licence = "" if licence_type in CC_DEEDS else (
+                self.cleaned_data.get("credit_licence", "").strip() or "Alle Rechte vorbehalten")
             self.instance.credit, _created = ImageCredit.objects.get_or_create(
                 creator=creator,
                 rights_holder=self.cleaned_data.get("credit_rights_holder", "").strip(),
-                licence=self.cleaned_data.get("credit_licence", "").strip()
-                or "Alle Rechte vorbehalten",
+                licence_type=licence_type,
+                licence=licence,
+                valid_until=self.cleaned_data.get("credit_valid_until"),
             )
         return super().save(commit)

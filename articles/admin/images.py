@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -9,6 +12,7 @@ from articles import images
 from articles.admin.forms import ImageAdminForm, VersionedModelForm
 from articles.editorial import workflow
 from articles.models import Article, Image, ImageCredit, Status
+from articles.models.images import LICENCE_WARNING_DAYS
 
 from .chooser import ImageChooserMixin
 from .common import (
@@ -40,13 +44,60 @@ def thumbnail(image, box=THUMBNAIL_BOX):
     )
 
 
+class LicenceEndFilter(admin.SimpleListFilter):
+    """Credits, or pictures, whose licence ends soon or has ended."""
+
+    title = _("Lizenzende")
+    parameter_name = "lizenz"
+
+    def __init__(self, request, params, model, model_admin):
+        # The same filter serves credits and pictures; a picture's licence is its credit's.
+        self.prefix = "credit__" if model is Image else ""
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        return [("bald", _("endet in %(days)d Tagen") % {"days": LICENCE_WARNING_DAYS}),
+                ("abgelaufen", _("abgelaufen"))]
+
+    def queryset(self, request, queryset):
+        now, field = timezone.now(), f"{self.prefix}ends_at"
+        if self.value() == "bald":
+            return queryset.filter(**{f"{field}__gt": now, f"{field}__lte": now + timedelta(
+                days=LICENCE_WARNING_DAYS)})
+        if self.value() == "abgelaufen":
+            return queryset.filter(**{f"{field}__lte": now})
+        return queryset
+
+
 @admin.register(ImageCredit)
 class ImageCreditAdmin(VersionedAdminMixin, NewsroomAdminMixin, admin.ModelAdmin):
     form = VersionedModelForm
     formfield_overrides = URL_FIELD_OVERRIDES
-    list_display = ["creator", "rights_holder", "licence"]
+    list_display = ["creator", "rights_holder", "licence_type", "licence", "valid_until"]
+    list_filter = ["licence_type", LicenceEndFilter]
     search_fields = ["creator", "rights_holder"]
-    fields = ["creator", "rights_holder", "licence", "licence_url", "source_url"]
+    fields = ["creator", "rights_holder", "licence_type", "licence", "licence_url", "source_url",
+              "valid_until", "usage_note"]
+
+    def has_change_permission(self, request, obj=None):
+        # The licence under a published article's picture decides whether visitors see the
+        # picture: like the picture's caption and credit, only editors change it.
+        if obj is not None and not workflow.can_publish(request.user) and (
+            Article.objects.filter(lead_image__credit=obj, status=Status.PUBLISHED).exists()
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        credit = self.get_object(request, object_id)
+        if credit is not None and self.has_view_permission(request, credit) and not (
+            self.has_change_permission(request, credit)
+        ):
+            messages.info(request, _(
+                "Dieser Bildnachweis gehört zu Bildern veröffentlichter oder terminierter "
+                "Artikel. Lizenz und Nutzungsdauer ändert deshalb nur die Chefredaktion; "
+                "bitte wenden Sie sich an sie."))
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Image)
@@ -54,7 +105,7 @@ class ImageAdmin(ImageChooserMixin, VersionedAdminMixin, NewsroomAdminMixin, adm
     form = ImageAdminForm
     list_display = ["thumbnail", "title", "credit", "alt_text", "decorative", "uploaded_at"]
     list_display_links = ["thumbnail", "title"]
-    list_filter = ["decorative"]
+    list_filter = ["decorative", LicenceEndFilter]
     search_fields = ["title", "caption", "alt_text", "credit__creator", "credit__rights_holder"]
     list_select_related = ["credit"]
     autocomplete_fields = ["credit"]
@@ -64,7 +115,8 @@ class ImageAdmin(ImageChooserMixin, VersionedAdminMixin, NewsroomAdminMixin, adm
         (_("Beschreibung"), {"fields": ["alt_text", "decorative", "caption"]}),
         (
             _("Bildnachweis"),
-            {"fields": ["credit", "credit_creator", "credit_rights_holder", "credit_licence"]},
+            {"fields": ["credit", "credit_creator", "credit_rights_holder",
+                        "credit_licence_type", "credit_licence", "credit_valid_until"]},
         ),
         (_("Ausschnitt"), {"fields": ["focal_x", "focal_y"], "classes": ["collapse"]}),
     ]

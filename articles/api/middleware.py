@@ -5,9 +5,10 @@ It sits outside the page cache (newsroom/settings.py), so a cached answer is cou
 against the limit like any other, and an error page from anywhere below becomes JSON.
 """
 
-from django.conf import settings
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+
+from articles import cache as page_cache
 
 from . import errors, throttle
 
@@ -50,8 +51,7 @@ class ApiMiddleware:
         if response.status_code in (200, 304):
             # Public data, the same for everyone: a proxy or CDN may keep it briefly (the
             # page cache keeps it until content changes).
-            patch_cache_control(response, public=True,
-                                max_age=settings.NEWSROOM_PUBLIC_MAX_AGE)
+            patch_cache_control(response, public=True, max_age=page_cache.public_max_age())
         # Nothing under /api/ sets a cookie: no session, no CSRF token, no language.
         response.cookies.clear()
         return response

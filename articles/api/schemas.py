@@ -6,11 +6,12 @@ answer from model instances already loaded (relations by `load_relations`), so b
 one costs no query.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from ninja import Field, Schema
 
 from articles.images import public_renditions
+from articles.models.images import LicenceType
 from articles.models.tags import State
 
 
@@ -49,8 +50,13 @@ class Organisation(Subject):
 class Credit(Schema):
     creator: str
     rights_holder: str | None
-    licence: str
-    licence_url: str | None
+    licence_type: LicenceType
+    licence: str = Field(description="Der Name der Lizenz, wie die Bildquelle ihn nennt.")
+    licence_url: str | None = Field(
+        description="Die Lizenzbedingungen; bei Creative Commons die deutsche Fassung.")
+    valid_until: date | None = Field(
+        description="Letzter Tag, an dem das Bild gezeigt werden darf; danach fehlt es in "
+                    "allen Antworten. null: unbefristet.")
     source_url: str | None
 
 
@@ -154,7 +160,8 @@ def from_image(request, image):
                        for r in public_renditions(image)],
         "credit": credit and {
             "creator": credit.creator, "rights_holder": credit.rights_holder or None,
-            "licence": credit.licence, "licence_url": credit.licence_url or None,
+            "licence_type": credit.licence_type, "licence": credit.licence_name,
+            "licence_url": credit.licence_link or None, "valid_until": credit.valid_until,
             "source_url": credit.source_url or None,
         },
     }
@@ -167,7 +174,7 @@ def from_article(request, article, *, full=False):
         "teaser": article.teaser, "url": _url(request, article),
         "published_at": article.published_at, "modified_at": article.public_modified_at,
         "authors": [a.get_full_name() or a.get_username() for a in article.authors.all()],
-        "lead_image": from_image(request, article.lead_image),
+        "lead_image": from_image(request, article.public_lead_image),
         "topics": [from_subject(request, t) for t in article.topics.all()],
         "places": [from_place(request, c) for c in article.cities.all()],
         # Only the names and slugs (all load_relations reads): the full record is one

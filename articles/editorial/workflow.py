@@ -400,8 +400,9 @@ def publish_due_changes(now=None):
                 to_status=article.status, user=None, comment=comment, publish_at=at,
             )
             revisions.record(article, None, note=str(Transition(transition).label))
-    # Scheduled articles come due without a write: their pictures, their teasers' and
-    # their people's portraits get their renditions now (object storage only).
+    # Scheduled articles come due and licences end without a write: their pictures, their
+    # teasers' and their people's portraits get or lose their renditions now (object
+    # storage only).
     images.follow_publicity_after_commit(images.out_of_step)
     return published
 

@@ -2,7 +2,7 @@
 
 from .article import Article, ArticleQuerySet, EditConflict, Status
 from .history import ArticleRedirect, EditingPresence, Revision, Transition, WorkflowEvent
-from .images import Image, ImageCredit, Rendition
+from .images import Image, ImageCredit, LicenceType, Rendition, licensed
 from .imports import ImportedItem
 from .livecopy import ChangeState, WorkingCopy
 from .people import Affiliation, Organisation, Person
@@ -22,6 +22,7 @@ __all__ = [
     "Image",
     "ImageCredit",
     "ImportedItem",
+    "LicenceType",
     "Organisation",
     "Person",
     "Placement",
@@ -37,4 +38,5 @@ __all__ = [
     "Versioned",
     "WorkflowEvent",
     "WorkingCopy",
+    "licensed",
 ]

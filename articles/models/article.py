@@ -18,6 +18,7 @@ from django_prose_editor.fields import ProseEditorField
 from articles.sanitize import clean_html
 from articles.slugs import unique_slug
 
+from .images import licensed
 from .tags import TaggedCity, TaggedTopic, tag_field
 
 BODY_EDITOR_EXTENSIONS = {
@@ -319,6 +320,11 @@ class Article(models.Model):
             ArticleRedirect.objects.filter(old_slug=self.slug).delete()
             ArticleRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
         self._loaded_slug = self.slug
+
+    @property
+    def public_lead_image(self):
+        """The lead image as visitors see it: none once its licence has ended."""
+        return licensed(self.lead_image)
 
     @property
     def public_modified_at(self):

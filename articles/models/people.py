@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.slugs import unique_slug
 
+from .images import licensed
 from .subjects import Aliased, SubjectQuerySet
 from .versioning import Versioned
 
@@ -117,6 +118,11 @@ class Person(SluggedModel):
 
     def get_absolute_url(self):
         return reverse("articles:person", args=[self.slug])
+
+    @property
+    def public_portrait(self):
+        """The portrait as visitors see it: none once its licence has ended."""
+        return licensed(self.portrait)
 
 
 class AffiliationQuerySet(models.QuerySet):

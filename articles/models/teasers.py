@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .images import licensed
 from .versioning import Versioned
 
 
@@ -85,7 +86,9 @@ class Teaser(Versioned):
 
     @property
     def display_image(self):
-        return self.image or self.article.lead_image
+        """The teaser's own picture, else the article's; none whose licence has ended (a
+        teaser whose own picture ended shows none rather than another one)."""
+        return licensed(self.image or self.article.lead_image)
 
     @property
     def date(self):

@@ -2,7 +2,8 @@
 
 German copyright law lets photographers be named wherever their work appears. The page
 must therefore know each picture a visitor can see, and no other: a picture only a draft
-uses is nobody's business yet. Three queries, however many pictures.
+uses is nobody's business yet, and one whose licence has ended is on no page any more.
+Three queries, however many pictures.
 """
 
 import unicodedata
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, Image, Person, Teaser
+from articles.models import Article, Image, Person, Teaser, licensed
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ def public_pictures():
     entries = {}
 
     def add(image, use):
+        if licensed(image) is None:
+            return
         entry = entries.setdefault(image.pk, Entry(image))
         if use not in entry.uses:  # a picture in two placements of the same teaser
             entry.uses.append(use)

@@ -122,7 +122,7 @@ class ArticleFeed(Feed):
 
     def item_enclosures(self, article):
         """The lead image, with the size stored at upload (no request to the storage)."""
-        image = article.lead_image
+        image = article.public_lead_image
         if image is None or not image.file_size:
             return []
         length = image.file_size

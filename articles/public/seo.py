@@ -138,6 +138,6 @@ def news_article(request, article):
              "datePublished": timezone.localtime(note.at).isoformat()}
             for note in article.correction_notes
         ]
-    if article.lead_image:
-        data["image"] = [request.build_absolute_uri(article.lead_image.file.url)]
+    if article.public_lead_image:
+        data["image"] = [request.build_absolute_uri(article.public_lead_image.file.url)]
     return data
