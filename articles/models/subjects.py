@@ -24,14 +24,14 @@ class Aliased(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def alias_list(self):
-        return [" ".join(line.split()) for line in self.aliases.splitlines() if line.strip()]
-
     def save(self, *args, **kwargs):
         # One name a line and nothing else, so that SQL can match a whole line (search).
         self.aliases = "\n".join(self.alias_list)
         super().save(*args, **kwargs)
+
+    @property
+    def alias_list(self):
+        return [" ".join(line.split()) for line in self.aliases.splitlines() if line.strip()]
 
     def add_aliases(self, *names):
         """Append names not yet known as this subject's name or alias (merges, renames)."""
