@@ -190,6 +190,9 @@ def _move_references(source, target):
 @transaction.atomic
 def merge(source, target, user=None):
     """Merge `source` into `target` (same kind); returns the MergePlan that was done."""
+    refusal = _refusal(source, target)
+    if refusal:
+        raise MergeRefused(refusal)
     model = type(target)
     # Locked against a second editor merging or editing either at the same time.
     locked = {s.pk: s for s in model.objects.select_for_update().filter(

@@ -67,10 +67,11 @@ class Record:
             else PlaceKind.MUNICIPALITY
 
     def names(self):
-        """The names an existing place may go by for this record."""
+        """The names an existing place may go by for this record. A Kreis that does not
+        say it is one ("Kaiserslautern", the Landkreis) is not the town of that name."""
         names = {self.name, self.short_name}
         if self.type == KREIS and "kreis" not in self.short_name.casefold():
-            names |= {f"Kreis {self.short_name}", f"Landkreis {self.short_name}"}
+            names = {f"Kreis {self.short_name}", f"Landkreis {self.short_name}"}
         return {name_key(n) for n in names}
 
     def new_name(self):
