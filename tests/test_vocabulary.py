@@ -229,7 +229,7 @@ def test_editor_sees_what_a_merge_changes_before_confirming_it(editor_client, tw
 
     assert "Welcher Eintrag bleibt?" in page
     assert "2 Artikel wechseln zu „Smart City“" in page
-    assert "1 Teaser zeigen diese Artikel" in page
+    assert "1 Teaser zeigt einen dieser Artikel" in page
     assert Topic.objects.count() == 2  # nothing done yet
 
     response = editor_client.post(url, {**chosen, "keep": kept.pk, "confirm": "1"})

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from articles import surrogate_keys
 from articles.models import (
@@ -68,17 +69,29 @@ class MergePlan:
 
     def lines(self):
         """What will change, in German, for the confirmation page and the command."""
-        counts = [
-            (self.articles, _("Artikel wechseln zu „%(target)s“")),
-            (self.teasers, _("Teaser zeigen diese Artikel")),
-            (self.roles, _("Funktionen wechseln")),
-            (self.places, _("Orte liegen künftig in „%(target)s“")),
-            (self.organisations, _("Organisationen wechseln")),
-            (self.pending_changes, _("Arbeitskopien werden angepasst")),
-            (self.redirects, _("ältere Adressen leiten weiter")),
-        ]
         names = {"target": self.target, "source": self.source}
-        lines = [f"{count} {text % names}" for count, text in counts if count]
+        counts = [
+            (self.articles, ngettext("%(count)d Artikel wechselt zu „%(target)s“",
+                                     "%(count)d Artikel wechseln zu „%(target)s“",
+                                     self.articles)),
+            (self.teasers, ngettext("%(count)d Teaser zeigt einen dieser Artikel",
+                                    "%(count)d Teaser zeigen diese Artikel", self.teasers)),
+            (self.roles, ngettext("%(count)d Funktion wechselt", "%(count)d Funktionen wechseln",
+                                  self.roles)),
+            (self.places, ngettext("%(count)d Ort liegt künftig in „%(target)s“",
+                                   "%(count)d Orte liegen künftig in „%(target)s“",
+                                   self.places)),
+            (self.organisations, ngettext("%(count)d Organisation wechselt",
+                                          "%(count)d Organisationen wechseln",
+                                          self.organisations)),
+            (self.pending_changes, ngettext("%(count)d Arbeitskopie wird angepasst",
+                                            "%(count)d Arbeitskopien werden angepasst",
+                                            self.pending_changes)),
+            (self.redirects, ngettext("%(count)d ältere Adresse leitet künftig dorthin weiter",
+                                      "%(count)d ältere Adressen leiten künftig dorthin weiter",
+                                      self.redirects)),
+        ]
+        lines = [text % {**names, "count": count} for count, text in counts if count]
         lines.append(_("„%(source)s“ wird anderer Name von „%(target)s“; seine Seite und "
                        "Feeds leiten dauerhaft (301) auf „%(target)s“ weiter.") % names)
         return lines

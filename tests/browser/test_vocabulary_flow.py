@@ -42,7 +42,7 @@ def test_editor_merges_two_topics_after_seeing_what_changes(new_page, staff, liv
     expect(page.locator(".merge-subjects__choice", has=choice)).to_contain_text(
         "2 Artikel wechseln zu „Smart City“")
     expect(page.locator(".merge-subjects__choice", has=choice)).to_contain_text(
-        "1 Teaser zeigen diese Artikel")
+        "1 Teaser zeigt einen dieser Artikel")
     assert Topic.objects.count() == 2
     choice.check()
     page.get_by_role("button", name="Jetzt zusammenführen").click()
