@@ -472,3 +472,25 @@ def test_the_demo_places_carry_their_official_keys(db):
     assert menden.alias_list == ["Menden (Sauerland)"]
     assert City.objects.get(name="Berlin").parent is None
     assert City.objects.get(name="Ortenaukreis").ags == "08317"
+
+
+def test_a_merge_adjusts_pending_changes_that_name_the_one_that_goes(make_article, editor):
+    from articles.editorial import livecopy
+    from articles.models import WorkingCopy
+
+    kept = Person.objects.create(name="Ilona Benz")
+    gone = Person.objects.create(name="I. Benz")
+    kept_topic = Topic.objects.create(name="Smart City")
+    gone_topic = Topic.objects.create(name="Smart Cities")
+    article = make_article()
+    content = livecopy.content_of(article)
+    content["people"] = [{"id": gone.pk, "name": gone.name}]
+    content["topics"] = ["Smart Cities"]
+    livecopy.save(article, content, editor, expected_version=article.version)
+
+    merge.merge(gone, kept)
+    merge.merge(gone_topic, kept_topic)
+
+    data = WorkingCopy.objects.get(article=article).data
+    assert data["people"] == [{"id": kept.pk, "name": "Ilona Benz"}]
+    assert data["topics"] == ["Smart City"]
