@@ -200,8 +200,9 @@ class City(GermanTag):
 
     def save(self, *args, **kwargs):
         self.state = self.derived_state()
+        new = self._state.adding
         super().save(*args, **kwargs)
-        if self.pk is not None:
+        if not new:
             # What lies inside follows its Land (a Kreis that moved, a key corrected).
             City.objects.filter(Q(parent=self) | Q(parent__parent=self), ags="").exclude(
                 state=self.state).update(state=self.state)
