@@ -5,7 +5,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Affiliation, ImageCredit, Organisation, Person
+from articles.models import Affiliation, City, ImageCredit, Organisation, Person
+from articles.models.tags import PlaceKind
 from articles.public import pagination
 from articles.public.sitemaps import SITEMAPS
 from tests.public_urls import concrete_urls
@@ -14,10 +15,17 @@ pytestmark = pytest.mark.django_db
 
 QUERY_BUDGET = 6
 VARIANTS = ["", "?page=2", "?q=Testmeldung", "?city=jena&topic=verkehr&person=person-0",
+            "?city=thueringen",
             "?date_from=2020-01-01&organisation=organisation-0"]
 
 
 def add_articles(make_article, make_image, count):
+    # Jena in a Kreis in a Land: its page names both, theirs list what lies inside.
+    land, _ = City.objects.get_or_create(name="Thüringen", defaults={
+        "ags": "16", "kind": PlaceKind.STATE})
+    kreis, _ = City.objects.get_or_create(name="Saale-Holzland-Kreis", defaults={
+        "ags": "16074", "kind": PlaceKind.DISTRICT, "parent": land})
+    City.objects.update_or_create(name_key="jena", defaults={"name": "Jena", "parent": kreis})
     people = [Person.objects.get_or_create(name=f"Person {i}")[0] for i in range(3)]
     orgs = [Organisation.objects.get_or_create(name=f"Organisation {i}")[0] for i in range(2)]
     for person, org in zip(people, orgs, strict=False):
@@ -38,7 +46,8 @@ def measure(client, article, *, cold=False):
     """Queries per public URL; `cold`: with an empty shared cache before each request, as
     after a deploy or a publication (the kept counts and vocabularies are asked again)."""
     values = {
-        "slug": [article.slug, "jena", "verkehr", "person-0", "organisation-0"],
+        "slug": [article.slug, "jena", "verkehr", "person-0", "organisation-0", "thueringen",
+                 "saale-holzland-kreis"],
         "year": [article.published_at.year],
         "month": [article.published_at.month],
         "day": [article.published_at.day],

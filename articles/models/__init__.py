@@ -6,6 +6,7 @@ from .images import Image, ImageCredit, LicenceType, Rendition, licensed
 from .imports import ImportedItem
 from .livecopy import ChangeState, WorkingCopy
 from .people import Affiliation, Organisation, Person
+from .subjects import SubjectRedirect
 from .tags import City, TaggedCity, TaggedTopic, Topic
 from .teasers import Placement, Teaser
 from .versioning import StaleSave, Versioned
@@ -30,6 +31,7 @@ __all__ = [
     "StaleSave",
     "Revision",
     "Status",
+    "SubjectRedirect",
     "TaggedCity",
     "TaggedTopic",
     "Teaser",
