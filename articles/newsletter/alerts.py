@@ -77,8 +77,8 @@ def window(start, end, at):
     if not ids:
         return result
     places = defaultdict(set)
-    for article_id, tag_id in TaggedCity.objects.filter(object_id__in=ids).values_list(
-            "object_id", "tag_id"):
+    for article_id, tag_id in TaggedCity.objects.filter(content_object_id__in=ids).values_list(
+            "content_object_id", "tag_id"):
         places[article_id].add(tag_id)
     parents = _parents({tag for tags in places.values() for tag in tags})
     for article_id, tags in places.items():
@@ -86,8 +86,8 @@ def window(start, end, at):
             while tag is not None:
                 result.about[article_id].add(("city", tag))
                 tag = parents.get(tag)
-    for article_id, tag_id in TaggedTopic.objects.filter(object_id__in=ids).values_list(
-            "object_id", "tag_id"):
+    for article_id, tag_id in TaggedTopic.objects.filter(content_object_id__in=ids).values_list(
+            "content_object_id", "tag_id"):
         result.about[article_id].add(("topic", tag_id))
     for kind, through in (("person", Article.people.through),
                           ("organisation", Article.organisations.through)):
