@@ -161,10 +161,6 @@ def send_due(at=None, worker=None):
                 summary[state] = summary.get(state, 0) + 1
     except ServerAway:
         summary["retry"] = summary.get("retry", 0) + 1
-        # What this worker claimed but did not try waits for the server with the rest.
-        Delivery.objects.filter(claimed_by=worker, state=DeliveryState.SENDING).update(
-            state=DeliveryState.PENDING, claimed_by="", claimed_at=None,
-            not_before=at + FIRST_RETRY)
     finally:
         with contextlib.suppress(OSError, smtplib.SMTPException):
             mail_server.close()
@@ -189,9 +185,8 @@ class Run:
         try:
             mail_server.open()
         except (OSError, smtplib.SMTPException) as error:
-            logger.warning("Mail server away, sending resumes later: %s", error)
-            raise ServerAway from error
-        for delivery in deliveries:
+            self.server_away(deliveries, error)
+        for n, delivery in enumerate(deliveries):
             mail = self.build(delivery, follows)
             if mail is None:
                 yield self.finish(delivery, DeliveryState.SKIPPED)
@@ -205,11 +200,16 @@ class Run:
             except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as error:
                 yield self.failed(delivery, error.smtp_code, str(error))
             except (OSError, smtplib.SMTPException) as error:
-                self.retry(delivery, str(error) or error.__class__.__name__)
-                logger.warning("Mail server away, sending resumes later: %s", error)
-                raise ServerAway from error
+                self.server_away(deliveries[n:], error)
             else:
                 yield self.finish(delivery, DeliveryState.SENT)
+
+    def server_away(self, deliveries, error):
+        """Back to the queue with a back-off, all this batch had left; the run ends."""
+        logger.warning("Mail server away, sending resumes later: %s", error)
+        for delivery in deliveries:
+            self.retry(delivery, str(error) or error.__class__.__name__)
+        raise ServerAway from error
 
     def build(self, delivery, follows):
         """The mail for `delivery`, or None when there is nothing to send (any more)."""
