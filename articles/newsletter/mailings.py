@@ -36,7 +36,7 @@ from articles.models import (
     Subscriber,
 )
 
-from . import alerts, render
+from . import alerts, links, render
 
 logger = logging.getLogger(__name__)
 
@@ -51,30 +51,19 @@ class ServerAway(Exception):
     """The SMTP server cannot be reached: stop the run, the queue waits."""
 
 
-def _enqueue_run():
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.send_due_mail.enqueue())
-
-
 def queue_single(kind, subscriber, *, address=None, issue=None, now=None):
     """One mail to one address (a confirmation, a test of an issue), sent by the worker."""
     mailing = Mailing.objects.create(kind=kind, issue=issue, created_at=now or timezone.now())
     Delivery.objects.create(mailing=mailing, subscriber=subscriber,
                             address=address or subscriber.email,
                             not_before=mailing.created_at)
-    _enqueue_run()
     return mailing
 
 
 def schedule_issue(issue, at):
     """Send `issue` at `at` (now or later); an issue goes out once."""
-    with transaction.atomic():
-        updated = NewsletterIssue.objects.filter(pk=issue.pk, state=IssueState.DRAFT).update(
-            state=IssueState.SCHEDULED, send_at=at)
-    if updated:
-        _enqueue_run()
-    return bool(updated)
+    return bool(NewsletterIssue.objects.filter(pk=issue.pk, state=IssueState.DRAFT).update(
+        state=IssueState.SCHEDULED, send_at=at))
 
 
 def unschedule_issue(issue):
@@ -216,13 +205,14 @@ class Run:
         mailing, subscriber = delivery.mailing, delivery.subscriber
         message_id = render.message_id(delivery)
         if mailing.kind == MailingKind.CONFIRMATION:
-            from .subscriptions import confirmation_token
+            if subscriber.confirmed_at and subscriber.confirmed_at >= mailing.created_at:
+                return None  # confirmed since it was asked for: nothing left to confirm
 
             return render.message(
                 to=delivery.address, subject=render.confirmation_subject(subscriber),
                 template="confirmation", subscriber=subscriber, message_id=message_id,
                 context={"confirm_url": render.absolute(
-                    reverse("newsletter:confirm", args=[confirmation_token(subscriber)])),
+                    reverse("newsletter:confirm", args=[links.confirmation_token(subscriber)])),
                     "confirmed": subscriber.confirmed_at is not None
                     and subscriber.unsubscribed_at is None},
             )
@@ -242,13 +232,15 @@ class Run:
                 context={"blocks": self.blocks_of(articles),
                          "frequency": subscriber.get_frequency_display()},
             )
-        issue = mailing.issue
-        articles = self.issue_articles(issue)
+        return self.newsletter(mailing.issue, to=delivery.address, subscriber=subscriber,
+                               message_id=message_id, test=mailing.kind == MailingKind.TEST)
+
+    def newsletter(self, issue, *, to, subscriber=None, message_id=None, test=False):
         return render.message(
-            to=delivery.address, subject=issue.subject, template="newsletter",
-            subscriber=subscriber, message_id=message_id,
-            context={"intro": issue.intro, "blocks": self.blocks_of(articles),
-                     "test": mailing.kind == MailingKind.TEST},
+            to=to, subject=issue.subject, template="newsletter", subscriber=subscriber,
+            message_id=message_id,
+            context={"intro": issue.intro, "test": test,
+                     "blocks": self.blocks_of(self.issue_articles(issue))},
         )
 
     def issue_articles(self, issue):
@@ -288,6 +280,12 @@ def issue_articles(issue, at=None):
     """The issue's articles in editorial order, those public at `at` only."""
     return list(Article.objects.published(now=at).filter(newsletter_items__issue=issue)
                 .for_lists().order_by("newsletter_items__position", "newsletter_items__pk"))
+
+
+def preview(issue):
+    """The issue's HTML as subscribers will get it, for the editors' browser."""
+    mail = Run(timezone.now()).newsletter(issue, to="vorschau@localhost")
+    return mail.alternatives[0].content
 
 
 def week_proposal(now=None):

@@ -1,11 +1,9 @@
 """The one writer of consent: sign-up, confirmation, changes, unsubscribing, erasure.
 
 Double opt-in: a sign-up stores what was agreed and queues a confirmation mail with a
-signed link valid CONFIRMATION_MAX_AGE; until it is followed, that mail is the only one
+signed link valid links.CONFIRMATION_MAX_AGE; until it is followed, that mail is the only one
 the address ever gets (Subscriber.objects.confirmed() is where every other mailing starts).
 """
-
-from datetime import timedelta
 
 from django.core import signing
 from django.db import transaction
@@ -14,10 +12,8 @@ from django.utils.translation import gettext as _
 
 from articles.models import DeliveryState, MailingKind, Subscriber
 
-from . import mailings
+from . import links, mailings, tasks
 
-CONFIRMATION_MAX_AGE = timedelta(days=7)
-SALT = "articles.newsletter.confirm"
 FOLLOWS = ("cities", "topics", "people", "organisations")
 
 
@@ -46,10 +42,6 @@ def normalise(email):
     return f"{local}@{domain.lower()}".lower()
 
 
-def confirmation_token(subscriber):
-    return signing.dumps(subscriber.key, salt=SALT)
-
-
 @transaction.atomic
 def sign_up(email, *, wants_newsletter, frequency, follows, text, now=None):
     """Record a sign-up and queue its confirmation mail. The caller answers the same
@@ -75,13 +67,14 @@ def sign_up(email, *, wants_newsletter, frequency, follows, text, now=None):
         for field in FOLLOWS:
             getattr(subscriber, field).set(follows.get(field, ()))
     mailings.queue_single(MailingKind.CONFIRMATION, subscriber, now=now)
+    tasks.send_soon()
     return subscriber
 
 
 def subscriber_for_token(token, now=None):
     """The subscriber a confirmation link names; InvalidLink with the reason otherwise."""
     try:
-        key = signing.loads(token, salt=SALT, max_age=CONFIRMATION_MAX_AGE)
+        key = links.key_of(token)
     except signing.SignatureExpired as error:
         raise InvalidLink(_("Dieser Bestätigungslink ist abgelaufen: Er gilt sieben Tage. "
                             "Bitte melden Sie sich noch einmal an.")) from error

@@ -7,6 +7,7 @@ without cron. Running either twice at once is harmless: deliveries are claimed, 
 
 import datetime
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
@@ -27,6 +28,11 @@ def tick():
         mailings.send_due()
     finally:
         schedule_tick()
+
+
+def send_soon():
+    """Have the worker send what is due as soon as this transaction is committed."""
+    transaction.on_commit(send_due_mail.enqueue)
 
 
 def schedule_tick(now=None):
