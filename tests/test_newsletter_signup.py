@@ -35,10 +35,10 @@ def test_sign_up_sends_a_confirmation_and_nothing_else(client, mail_server, make
     response = client.get(SIGNUP, {"kommune": city.slug})
     assert response.status_code == 200
     page = response.content.decode()
-    assert f'value="{city.pk}" selected' in page
+    assert f'value="{city.slug}" selected' in page
     assert "Datenschutzerklärung" in page
 
-    response = sign_up(client, email="Leser@Example.ORG", cities=[city.pk])
+    response = sign_up(client, email="Leser@Example.ORG", cities=[city.slug])
     assert response.status_code == 302
     assert response["Location"] == reverse("newsletter:thanks")
     subscriber = Subscriber.objects.get()

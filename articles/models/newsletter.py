@@ -8,7 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +34,11 @@ class SubscriberQuerySet(models.QuerySet):
             Q(cities__isnull=False) | Q(topics__isnull=False) | Q(people__isnull=False)
             | Q(organisations__isnull=False)
         ).distinct()
+
+
+# Subscriber's follow fields and what their through tables call the subject.
+FOLLOW_COLUMNS = {"cities": "city", "topics": "topic", "people": "person",
+                  "organisations": "organisation"}
 
 
 class Subscriber(models.Model):
@@ -68,6 +73,19 @@ class Subscriber(models.Model):
 
     def __str__(self):
         return self.email
+
+    def followed_slugs(self):
+        """{"cities": [slug, ...], "topics": [...], ...}: what the reader follows, in one
+        query."""
+        parts = [
+            getattr(Subscriber, field).through.objects.filter(subscriber=self).values_list(
+                Value(field, output_field=models.CharField()), f"{column}__slug")
+            for field, column in FOLLOW_COLUMNS.items()
+        ]
+        follows = {field: [] for field in FOLLOW_COLUMNS}
+        for field, slug in parts[0].union(*parts[1:], all=True):
+            follows[field].append(slug)
+        return follows
 
 
 class MailingKind(models.TextChoices):

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Article, City, Frequency, Subscriber, TaggedCity, TaggedTopic
+from articles.models.newsletter import FOLLOW_COLUMNS
 
 # "sofort gebündelt": every few minutes, all that came since, in one mail.
 INSTANT_SLOT = datetime.timedelta(minutes=10)
@@ -25,7 +26,6 @@ PERIOD = {
     Frequency.DAILY: datetime.timedelta(days=1),
     Frequency.WEEKLY: datetime.timedelta(days=7),
 }
-FOLLOW_KINDS = ("city", "topic", "person", "organisation")
 
 
 def slot_end(frequency, at):
@@ -110,8 +110,7 @@ def _parents(city_ids):
 def follows_of(subscriber_ids):
     """{subscriber id: {(kind, id), ...}}: four queries for any number of readers."""
     follows = defaultdict(set)
-    for kind, name in zip(FOLLOW_KINDS, ("cities", "topics", "people", "organisations"),
-                          strict=True):
+    for name, kind in FOLLOW_COLUMNS.items():
         through = getattr(Subscriber, name).through
         for subscriber_id, subject_id in through.objects.filter(
                 subscriber_id__in=subscriber_ids).values_list("subscriber_id", f"{kind}_id"):

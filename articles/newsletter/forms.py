@@ -51,6 +51,9 @@ class FollowForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, queryset in _choices().items():
             self.fields[name].queryset = queryset
+            # Chosen by slug, so that a link's ?kommune=kaiserslautern preselects without
+            # a query of its own, and an unknown slug simply matches nothing.
+            self.fields[name].to_field_name = "slug"
             self.fields[name].widget.attrs["size"] = 6
 
     def clean(self):
@@ -69,13 +72,8 @@ class FollowForm(forms.Form):
 
     @staticmethod
     def prefill(query):
-        """Initial follows from the query string (slugs); unknown ones are ignored."""
-        initial = {}
-        for parameter, field in PREFILL.items():
-            slugs = [s for s in query.getlist(parameter) if s][:20]
-            if slugs:
-                initial[field] = list(_choices()[field].filter(slug__in=slugs))
-        return initial
+        """Initial follows from the query string (slugs); unknown ones match nothing."""
+        return {field: query.getlist(parameter)[:20] for parameter, field in PREFILL.items()}
 
 
 class SubscribeForm(FollowForm):

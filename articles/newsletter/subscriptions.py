@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import DeliveryState, MailingKind, Subscriber
+from articles.models.newsletter import FOLLOW_COLUMNS
 
 from . import links, mailings, tasks
 
-FOLLOWS = ("cities", "topics", "people", "organisations")
+FOLLOWS = tuple(FOLLOW_COLUMNS)
 
 
 class InvalidLink(Exception):

@@ -132,9 +132,7 @@ def manage(request, key):
 
 def _current(subscriber):
     return {"wants_newsletter": subscriber.wants_newsletter,
-            "frequency": subscriber.frequency,
-            **{field: list(getattr(subscriber, field).all())
-               for field in subscriptions.FOLLOWS}}
+            "frequency": subscriber.frequency, **subscriber.followed_slugs()}
 
 
 def _manage_page(request, subscriber, form, *, status=200, **context):
