@@ -11,7 +11,7 @@ PORT ?= 8000
 # The suite runs in parallel on every core; `make test PYTEST_WORKERS=0` runs it serially.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test lint install demo clean bench bench-wordpress loadtest
+.PHONY: run test lint install demo clean bench bench-wordpress bench-newsletter loadtest
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,10 @@ demo: install .env
 	$(PY) manage.py load_demo
 	$(PY) manage.py create_demo_users --site-url http://$(HOST):$(PORT)
 
+# The mail worker (newsletter, alerts) runs beside the development server and stops with it.
 run: demo
+	@$(PY) manage.py mail_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # axe-core, exactly as package-lock.json pins it; reinstalled when the lock changes.

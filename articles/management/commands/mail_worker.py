@@ -11,10 +11,7 @@ class Command(BaseCommand):
         "(django-tasks, Datenbank) und prüft jede Minute, was fällig ist."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("--reload", action="store_true",
-                            help=gettext_lazy("Bei Codeänderungen neu starten (Entwicklung)."))
-
-    def handle(self, *args, reload=False, **options):
+    def handle(self, *args, **options):
         tasks.schedule_tick()
-        call_command("db_worker", reload=reload, verbosity=options["verbosity"])
+        # django-tasks-db's worker: restarts on code changes with DEBUG on, as runserver.
+        call_command("db_worker", verbosity=options["verbosity"])
