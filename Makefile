@@ -70,6 +70,12 @@ bench: $(BIN)/.bench-installed
 	@command -v wrk >/dev/null || { echo "Installing Debian's wrk ..."; apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) -m bench.run --articles $(ARTICLES) $(BENCH_ARGS)
+	$(PY) -m bench.newsletter $(NEWSLETTER_ARGS)
+
+# A daily alert run for 10,000 readers and 500 new articles into a local SMTP sink
+# (bench/newsletter.py); NEWSLETTER_ARGS="--subscribers 1000" for a quick run.
+bench-newsletter: $(BIN)/.installed
+	$(PY) -m bench.newsletter $(NEWSLETTER_ARGS)
 
 # How fast a WordPress export moves in (bench/README.md): generated, imported, timed.
 # WORDPRESS_ARGS="--database postgresql" for PostgreSQL; "--posts 1000 --images 200" for a quick run.

@@ -159,12 +159,13 @@ def main():
         from django.utils import timezone
 
         from articles.newsletter import alerts
-        from tests.mailserver import free_port
 
         call_command("migrate", verbosity=0)
         print(f"Generating {args.articles} articles and {args.subscribers} readers ...")
         readers = generate(args, rng)
-        port = free_port()
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
         sink = start_sink(port)
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
