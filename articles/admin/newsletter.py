@@ -39,7 +39,7 @@ class IssueArticleInline(admin.TabularInline):
 
     def get_extra(self, request, obj=None, **kwargs):
         if obj is None:  # a new issue starts with the week's articles
-            return len(_week(request))
+            return len(_week(request)) or self.extra
         return self.extra
 
     def has_change_permission(self, request, obj=None):

@@ -78,7 +78,7 @@ class FollowForm(forms.Form):
 
 class SubscribeForm(FollowForm):
     email = forms.EmailField(label=_("Ihre E-Mail-Adresse"), max_length=254)
-    consent = forms.BooleanField(label=_("Einwilligung"), required=True, error_messages={
+    consent = forms.BooleanField(label=_("Einwilligung erteilen"), required=True, error_messages={
         "required": _("Bitte willigen Sie ein, damit wir Ihnen E-Mails schicken dürfen.")})
     # The spam trap: robots fill it in, people never meet it.
     website = forms.CharField(
