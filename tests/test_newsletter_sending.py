@@ -126,6 +126,16 @@ def test_claims_are_exclusive(news):
 
 
 @pytest.mark.django_db
+def test_a_catch_up_run_and_a_current_run_never_share_a_claim(news):
+    readers(2, news)
+    mailings.plan(MORNING)
+    # A catch-up for a morning long past claims by the clock, so a worker running now
+    # does not take its claims for ones left behind.
+    assert len(mailings.claim("catch-up", MORNING)) == 2
+    assert mailings.claim("worker-now", timezone.now()) == []
+
+
+@pytest.mark.django_db
 def test_smtp_server_down_then_up_retries_with_back_off(mail_server, news):
     [subscriber] = readers(1, news)
     mail_server.stop()

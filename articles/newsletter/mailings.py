@@ -109,28 +109,32 @@ def _create(mailing, subscribers, at):
         return
 
 
-def due(at):
+def due(at, now):
+    """Deliveries due at `at`, and those a worker claimed but left before `now` minus the
+    lease. Claims are timed by the clock, never by `--at`: a catch-up run for a past time
+    must not take over the claims of a worker busy now."""
     return Delivery.objects.filter(
         Q(state=DeliveryState.PENDING, not_before__lte=at)
-        | Q(state=DeliveryState.SENDING, claimed_at__lt=at - CLAIM_LEASE)
+        | Q(state=DeliveryState.SENDING, claimed_at__lt=now - CLAIM_LEASE)
     ).order_by("pk")
 
 
 def claim(worker, at, limit=BATCH):
     """Claim up to `limit` due deliveries for `worker`; their ids. No other worker gets
     them (until CLAIM_LEASE has passed without their being sent)."""
+    now = timezone.now()
     if connection.features.has_select_for_update_skip_locked:
         with transaction.atomic():
-            ids = list(due(at).select_for_update(skip_locked=True)
+            ids = list(due(at, now).select_for_update(skip_locked=True)
                        .values_list("pk", flat=True)[:limit])
             Delivery.objects.filter(pk__in=ids).update(
-                state=DeliveryState.SENDING, claimed_at=at, claimed_by=worker)
+                state=DeliveryState.SENDING, claimed_at=now, claimed_by=worker)
         return ids
     ids = []
-    for pk, state, claimed_by in due(at).values_list("pk", "state", "claimed_by")[:limit]:
+    for pk, state, claimed_by in due(at, now).values_list("pk", "state", "claimed_by")[:limit]:
         # Changes the row only if nobody claimed it since we read it.
         if Delivery.objects.filter(pk=pk, state=state, claimed_by=claimed_by).update(
-                state=DeliveryState.SENDING, claimed_at=at, claimed_by=worker):
+                state=DeliveryState.SENDING, claimed_at=now, claimed_by=worker):
             ids.append(pk)
     return ids
 
