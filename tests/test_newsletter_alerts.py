@@ -228,3 +228,19 @@ def test_unconfirmed_and_unsubscribed_readers_get_no_alert(mail_server, places, 
     run(at(1, 7))
     assert mail_server.inbox.messages == []
     assert Subscriber.objects.count() == 2
+
+
+def test_a_scheduled_update_goes_out_even_when_no_visitor_came(mail_server, places,
+                                                               article_at, editor):
+    follower = reader("leser@example.org", Frequency.INSTANT, cities=[places["gemeinde"]])
+    article = article_at(at(0, 9), headline="Vorläufige Zahlen", cities=[places["gemeinde"]])
+    run(at(0, 9, 10))
+    mail_server.inbox.clear()
+    with time_machine.travel(at(0, 9, 12), tick=False):
+        livecopy.save(article, {**livecopy.content_of(article), "headline": "Endgültige Zahlen"},
+                      editor, expected_version=Article.objects.get(pk=article.pk).version)
+        workflow.perform(Article.objects.get(pk=article.pk), Transition.SCHEDULE_CHANGES,
+                         editor, publish_at=at(0, 9, 25))
+    run(at(0, 9, 30))
+    [mail] = mail_server.inbox.to(follower.email)
+    assert "Endgültige Zahlen" in text_of(mail)
