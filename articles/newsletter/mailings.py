@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.editorial import workflow
 from articles.models import (
     Article,
     Delivery,
@@ -35,8 +36,6 @@ from articles.models import (
     NewsletterIssue,
     Subscriber,
 )
-
-from articles.editorial import workflow
 
 from . import alerts, links, render
 
