@@ -189,6 +189,9 @@ def public_urls():
         ("token", "preview"): [
             previews.share_token(a) for a in Article.objects.exclude(status=Status.PUBLISHED)
         ],
+        # Readers' personal pages: the archive holds content, not subscribers (their
+        # consent and addresses stay in the database's own backup).
+        ("key", "manage"): [], ("key", "unsubscribe"): [], ("token", "confirm"): [],
         ("year", "archive"): sorted({m.year for m in months}),
         ("month", "year", "archive"): [(m.year, m.month) for m in months],
         ("name", "media"): [
