@@ -11,7 +11,7 @@ PORT ?= 8000
 # The suite runs in parallel on every core; `make test PYTEST_WORKERS=0` runs it serially.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test lint install demo clean bench bench-suggest bench-wordpress loadtest
+.PHONY: run test lint install demo clean bench bench-suggest bench-wordpress bench-newsletter loadtest
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,10 @@ demo: install .env
 	$(PY) manage.py load_demo
 	$(PY) manage.py create_demo_users --site-url http://$(HOST):$(PORT)
 
+# The mail worker (newsletter, alerts) runs beside the development server and stops with it.
 run: demo
+	@$(PY) manage.py mail_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # axe-core, exactly as package-lock.json pins it; reinstalled when the lock changes.
@@ -67,6 +70,12 @@ bench: $(BIN)/.bench-installed bench-suggest
 	@command -v wrk >/dev/null || { echo "Installing Debian's wrk ..."; apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) -m bench.run --articles $(ARTICLES) $(BENCH_ARGS)
+	$(PY) -m bench.newsletter $(NEWSLETTER_ARGS)
+
+# A daily alert run for 10,000 readers and 500 new articles into a local SMTP sink
+# (bench/newsletter.py); NEWSLETTER_ARGS="--subscribers 1000" for a quick run.
+bench-newsletter: $(BIN)/.installed
+	$(PY) -m bench.newsletter $(NEWSLETTER_ARGS)
 
 # How fast entity suggestions are: a 10,000-word text against 100,000 generated names
 # (bench/suggest.py, about half a minute); `make bench` runs it first.

@@ -12,10 +12,11 @@ class ArticlesConfig(AppConfig):
 
         from articles import cache, groups, images, surrogate_keys
         from articles.editorial import workflow
-        from articles.vocabulary import suggest
+        from articles.vocabulary import merge, suggest
 
         surrogate_keys.connect()
         suggest.connect()
+        merge.connect()
         images.connect_file_cleanup()
         images.connect_publicity_following()
         cache.came_due.connect(workflow.publish_when_due, dispatch_uid="publish-when-due")

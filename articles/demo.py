@@ -10,12 +10,14 @@ The demo articles have no authors: the seed page prints no byline, so the articl
 shows none either.
 """
 
+import csv
 import os
 import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from io import BytesIO
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model, password_validation
@@ -41,8 +43,9 @@ from articles.models import (
     Topic,
 )
 from articles.models.people import OrganisationKind as Kind
-from articles.models.tags import State, tag_key
+from articles.models.tags import PlaceKind, tag_key
 from articles.slugs import german_slugify
+from articles.vocabulary import places
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -104,25 +107,16 @@ class Placeholder:
     licence: str
 
 
-CITIES = {
-    "Kaiserslautern": State.RP,
-    "Lübeck": State.SH,
-    "Jena": State.TH,
-    "Regensburg": State.BY,
-    "Menden": State.NW,
-    "Duisburg": State.NW,
-    "Stuttgart": State.BW,
-    "Leipzig": State.SN,
-    "Landau in der Pfalz": State.RP,
-    "Halle (Saale)": State.ST,
-    "Nauheim": State.HE,
-    "Trebur": State.HE,
-    "Büttelborn": State.HE,
-    "Hamburg": State.HH,
-    "Kreis Hameln-Pyrmont": State.NI,
-    "Ortenaukreis": State.BW,
-    "Wolfsburg": State.NI,
-    "Berlin": State.BE,
+# The places the seed names, with their official keys, kinds, Kreise and Länder as checked
+# one by one against public references (../shared/data/places/): never guessed.
+DEMO_PLACES = Path(__file__).parent / "data" / "demo-places.tsv"
+# Where the seed calls a place otherwise than the register does, the seed's name stays
+# and the register's becomes another name.
+SEED_NAMES = {"Menden (Sauerland)": "Menden"}
+PLACE_KINDS = {
+    "Gemeinde": PlaceKind.MUNICIPALITY, "Stadt": PlaceKind.TOWN,
+    "kreisfreie Stadt": PlaceKind.INDEPENDENT_TOWN, "Landkreis": PlaceKind.DISTRICT,
+    "Stadtstaat (Land)": PlaceKind.CITY_STATE,
 }
 
 # Parents come before their children.
@@ -550,9 +544,11 @@ class Tally:
 def load():
     """Write the seed page's content into the database; return a `Tally` of it."""
     tally = Tally()
-    cities = {
-        name: tally(_tag(City, name, state=state)) for name, state in CITIES.items()
-    }
+    cities = {}
+    with DEMO_PLACES.open(encoding="utf-8", newline="") as table:
+        for row in csv.DictReader(table, delimiter="\t"):
+            name = SEED_NAMES.get(row["name"], row["name"])
+            cities[name] = _locate(tally(_tag(City, name)), row)
     topic_names = dict.fromkeys(name for story in STORIES for name in story.topics)
     topics = {name: tally(_tag(Topic, name)) for name in topic_names}
 
@@ -619,6 +615,20 @@ def load():
         )
     )
     return tally
+
+
+def _locate(place, row):
+    """Give a demo place its key, kind, Kreis and Land from the table."""
+    kind = PLACE_KINDS[row["kind"]]
+    parent = None
+    if kind != PlaceKind.CITY_STATE:  # a Stadtstaat is its Land
+        parent = places.ensure(row["land_key"], row["land"], PlaceKind.STATE)
+    if row["kreis_ags"] and row["kreis_ags"] != row["ags"]:
+        parent = places.ensure(row["kreis_ags"], row["kreis"], PlaceKind.DISTRICT, parent)
+    if place.add_aliases(row["name"]):
+        place.save()
+    places.place_at(place, ags=row["ags"], kind=kind, parent=parent)
+    return place
 
 
 def _tag(model, name, **fields):

@@ -16,7 +16,7 @@ EDITORS = "Chefredaktion"
 JOURNALIST_PERMISSIONS = [
     f"{action}_{model}"
     for model in ("article", "image", "imagecredit", "person", "affiliation",
-                  "organisation", "topic", "city")
+                  "organisation", "topic", "city", "newsletterissue", "issuearticle")
     for action in ("add", "change", "view")
 ] + [
     # Journalists may delete what they wrote while it is unpublished; the admin refuses
@@ -24,6 +24,8 @@ JOURNALIST_PERMISSIONS = [
     "delete_article",
     "delete_affiliation",
     "view_teaser",
+    # They prepare newsletter issues; sending one is the editors' (send_newsletterissue).
+    "delete_issuearticle",
 ]
 EDITOR_LOGIN_RECORD_PERMISSIONS = [
     "view_accessattempt", "delete_accessattempt", "view_accesslog", "view_accessfailurelog",

@@ -67,9 +67,24 @@ def listing_of(subject):
 
 
 def subject_lists(subject):
-    """The lists a subject's own page and feeds follow."""
+    """The lists a subject's own page and feeds follow. A place's page also follows the
+    places it lies in: it names them while they have pages (articles.models.City), and
+    a change inside them is also one of theirs (`_with_places_around`)."""
     own = [listing_of(subject)]
+    if subject._meta.model_name == "city":
+        around = (subject.parent_id, subject.__dict__.get("grandparent_id"))
+        own += [f"{LISTING}-city-{pk}" for pk in around if pk]
     return [*own, LISTING] if subject._meta.model_name in NAMES_OTHER_SUBJECTS else own
+
+
+def _with_places_around(model, pks):
+    """Places `pks` and the Kreise and Länder they lie in: a Land's page lists its towns'
+    articles, so a change to those is a change of the Land's list too."""
+    pks = set(pks)
+    if model._meta.model_name != "city" or not pks:
+        return pks
+    around = model.objects.filter(pk__in=pks).values_list("parent", "parent__parent")
+    return pks | {pk for row in around for pk in row if pk}
 
 
 # Recording ---------------------------------------------------------------------------------
@@ -227,7 +242,8 @@ def _subject_lists_of(article):
     for name in SUBJECT_RELATIONS:
         model = article._meta.get_field(name).related_model
         prefix = f"{LISTING}-{model._meta.model_name}-"
-        keys += [prefix + str(pk) for pk in getattr(article, name).values_list("pk", flat=True)]
+        pks = getattr(article, name).values_list("pk", flat=True)
+        keys += [prefix + str(pk) for pk in _with_places_around(model, pks)]
     return keys
 
 
@@ -236,6 +252,9 @@ def _before_save(sender, instance, **kwargs):
         instance._listed_before = (
             sender.objects.filter(pk=instance.pk).values_list(*LISTED_BY).first()
         )
+    if sender._meta.model_name == "city" and instance.pk is not None:
+        # Moved to another Kreis or Land: the lists it leaves change too.
+        instance._lists_around_before = _with_places_around(sender, [instance.pk])
 
 
 def _before_delete(sender, instance, **kwargs):
@@ -264,7 +283,11 @@ def _saved(sender, instance, created=False, update_fields=None, **kwargs):
             keys += [LISTING, *_subject_lists_of(instance)]
     elif name == "imagecredit":
         keys.append(SCHEDULE)
-    elif name not in ("image", "articleredirect", "affiliation"):
+    elif name == "city":
+        around = getattr(instance, "_lists_around_before", set())
+        around |= _with_places_around(sender, [instance.pk])
+        keys += [LISTING, *(f"{LISTING}-city-{pk}" for pk in around)]
+    elif name not in ("image", "articleredirect", "affiliation", "subjectredirect"):
         # Teasers, subjects and anything new: lists and filter choices may show them.
         keys.append(LISTING)
     changed(*keys)
@@ -293,7 +316,7 @@ def _links_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     keys = [key_for(instance)]
     if listed:
         prefix = f"{LISTING}-{model._meta.model_name}-"
-        keys += [LISTING, *(prefix + str(pk) for pk in pk_set or ())]
+        keys += [LISTING, *(prefix + str(pk) for pk in _with_places_around(model, pk_set or ()))]
         keys += instance.__dict__.pop("_lists_before_clear", [])
     changed(*keys)
 
@@ -320,6 +343,8 @@ def connect():
         post_save.connect(_saved, sender=model, dispatch_uid=uid)
         post_delete.connect(_deleted, sender=model, dispatch_uid=uid)
     pre_save.connect(_before_save, sender=Article, dispatch_uid="surrogate-keys-article")
+    pre_save.connect(_before_save, sender=apps.get_model("articles", "City"),
+                     dispatch_uid="surrogate-keys-city")
     pre_delete.connect(_before_delete, sender=Article, dispatch_uid="surrogate-keys-article")
     for name in (*SUBJECT_RELATIONS, "authors", "related"):
         through = Article._meta.get_field(name).remote_field.through

@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
     "newsroom.accounts",
+    # The task queue in the database that sends newsletters and alerts (articles/newsletter/).
+    "django_tasks_db",
     "articles",
 ]
 
@@ -216,7 +218,9 @@ NEWSROOM_PUBLIC_MAX_AGE = env.int("NEWSROOM_PUBLIC_MAX_AGE", default=60)
 # in the Surrogate-Key header). Empty: no purge.
 NEWSROOM_PURGE_URL = env.str("NEWSROOM_PURGE_URL", default="")
 NEWSROOM_PURGE_TIMEOUT = env.float("NEWSROOM_PURGE_TIMEOUT", default=2.0)
-NEWSROOM_PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/vorschau/", "/healthz", "/readyz")
+# The newsletter's pages carry forms and personal links: never cached.
+NEWSROOM_PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/vorschau/", "/healthz", "/readyz",
+                                      "/newsletter/")
 
 # The content API (articles/api/): read-only, for anyone, from any origin, without cookies.
 CORS_URLS_REGEX = r"^/api/.*$"
@@ -400,5 +404,31 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# EMAIL_URL names the whole mail server at once and wins over the variables above:
+# smtp://user:pass@host:587 (STARTTLS on the submission port 587), smtps:// or smtp+tls://
+# (STARTTLS), smtp+ssl:// (TLS from the start), consolemail:// (print, the development default).
+EMAIL_URL = env.str("EMAIL_URL", default="")
+if EMAIL_URL:
+    _mail = env.email_url_config(EMAIL_URL)
+    _mail.pop("OPTIONS", None)
+    _mail.pop("EMAIL_FILE_PATH", None)
+    if urlsplit(EMAIL_URL).scheme == "smtp" and _mail.get("EMAIL_PORT") == 587:
+        _mail["EMAIL_USE_TLS"] = True
+    globals().update({key: value for key, value in _mail.items() if value is not None})
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+# The sender of newsletters, alerts and confirmation mails, e.g. "Kommune digital
+# <newsletter@example.de>".
+NEWSLETTER_FROM = env.str("NEWSLETTER_FROM", default=DEFAULT_FROM_EMAIL)
+# The site's address for links and pictures in mails, which are built without a request.
+NEWSROOM_SITE_URL = env.str("NEWSROOM_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The privacy statement the newsletter's consent text links to.
+NEWSLETTER_PRIVACY_URL = env.str("NEWSLETTER_PRIVACY_URL", default="/datenschutz/")
+# Sign-ups per client address (TRUSTED_PROXY_COUNT applies) and per recipient address per
+# hour, counted in the shared cache.
+NEWSLETTER_SIGNUPS_PER_ADDRESS = env.int("NEWSLETTER_SIGNUPS_PER_ADDRESS", default=10)
+NEWSLETTER_SIGNUPS_PER_RECIPIENT = env.int("NEWSLETTER_SIGNUPS_PER_RECIPIENT", default=3)
+# Mails go out through Django's task framework, queued in the database (django-tasks-db);
+# `manage.py mail_worker` runs them, `manage.py send_due_mail` runs what is due once.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 NEWSROOM_EDITORS_EMAIL = env.str("NEWSROOM_EDITORS_EMAIL", default="redaktion@example.org")

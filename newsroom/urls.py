@@ -35,5 +35,7 @@ urlpatterns = [
     ),
     *media.urlpatterns(),
     path("", include("articles.api.urls")),
+    # Before the articles' URLs, whose old WordPress permalinks would match "newsletter/".
+    path("newsletter/", include("articles.newsletter.urls")),
     path("", include("articles.urls")),
 ]

@@ -2,6 +2,7 @@
 
 import io
 import itertools
+import logging
 import os
 from datetime import timedelta
 
@@ -160,3 +161,23 @@ def admin_login(client, username, password):
         "/admin/login/?next=/admin/", {"username": username, "password": password}
     )
     return response.status_code == 302 and response["Location"] == "/admin/"
+
+
+@pytest.fixture
+def mail_server(settings):
+    """A real SMTP server (aiosmtpd) on a free port, which Django sends to."""
+    from tests.mailserver import MailServer
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd talks a lot
+    server = MailServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_TIMEOUT = 5
+    settings.NEWSLETTER_FROM = "Kommune digital <newsletter@example.org>"
+    settings.NEWSROOM_SITE_URL = "https://www.example.de"
+    yield server
+    if server.running:
+        server.stop()

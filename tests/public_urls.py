@@ -44,3 +44,14 @@ def concrete_urls(values):
             combinations = [{**c, parameter: option} for c in combinations for option in options]
         urls += [(name, reverse(name, kwargs=kwargs)) for kwargs in combinations]
     return urls
+
+
+def newsletter_values():
+    """A reader's personal links (managing, unsubscribing, confirming), which are public
+    pages too: whoever holds the link sees them."""
+    from articles.models import Subscriber
+    from articles.newsletter import links
+
+    reader = Subscriber.objects.get_or_create(email="leser@example.org",
+                                              defaults={"consent_text": "Einwilligung"})[0]
+    return {"key": [reader.key], "token": [links.confirmation_token(reader)]}

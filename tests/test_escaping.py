@@ -32,7 +32,7 @@ from articles.models import (
     Teaser,
 )
 from articles.public.sitemaps import SITEMAPS
-from tests.public_urls import concrete_urls
+from tests.public_urls import concrete_urls, newsletter_values
 
 pytestmark = pytest.mark.django_db
 
@@ -161,6 +161,7 @@ def test_no_public_url_spells_out_a_payload(client, hostile):
         "day": [published.day],
         "section": sorted(SITEMAPS),
         "name": [hostile["image"].file.name],
+        **newsletter_values(),
     }
     queries = ["", "?q=Volltext", "?q=headline", "?q=" + quote(payload("q")), "?page=1"]
     pages = 0

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from articles.models import Article, City, Image, ImportedItem, Organisation, Person, Topic
 from articles.public.filters import ArticleFilter
 from articles.public.sitemaps import SITEMAPS
-from tests.public_urls import concrete_urls, url_names
+from tests.public_urls import concrete_urls, newsletter_values, url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +63,7 @@ def demo_urls(client):
         "section": sorted(SITEMAPS),
         "name": [Image.objects.first().file.name],
         "articles:detail.slug": [article.slug],
+        **newsletter_values(),
     }
     # An article that came from WordPress answers its old permalinks (with 301).
     ImportedItem.objects.create(source=ImportedItem.Source.WORDPRESS, key="1", article=article,

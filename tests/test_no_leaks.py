@@ -18,7 +18,7 @@ from articles.models import (
     Status,
 )
 from articles.public.sitemaps import SITEMAPS
-from tests.public_urls import concrete_urls, url_names
+from tests.public_urls import concrete_urls, newsletter_values, url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +117,7 @@ def test_no_public_url_shows_unpublished_content(client, newsroom):
         # Uploaded files are served by their random names, never listed; the hidden
         # articles' pictures are not served to visitors at all.
         "name": [public.lead_image.file.name, *[n for a in hidden for n in media_names(a)]],
+        **newsletter_values(),
     }
     forbidden = [text for article in hidden for text in secrets_of(article)] + [
         f"{SECRET} Arbeitskopie", f"{SECRET}thema neu", f"{SECRET} Korrektur"]

@@ -4,6 +4,7 @@ from articles.admin.forms import VersionedSluggedAdminForm
 from articles.models import Affiliation, Organisation, Person
 
 from .common import URL_FIELD_OVERRIDES, NewsroomAdminMixin, VersionedAdminMixin
+from .merge import MergeActionMixin
 
 
 class AffiliationInline(NewsroomAdminMixin, admin.TabularInline):
@@ -17,22 +18,23 @@ class AffiliationInline(NewsroomAdminMixin, admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(VersionedAdminMixin, NewsroomAdminMixin, admin.ModelAdmin):
+class PersonAdmin(MergeActionMixin, VersionedAdminMixin, NewsroomAdminMixin, admin.ModelAdmin):
     form = VersionedSluggedAdminForm
     list_display = ["name", "description"]
-    search_fields = ["name"]
+    search_fields = ["name", "aliases"]
     autocomplete_fields = ["portrait"]
     inlines = [AffiliationInline]
-    fields = ["name", "slug", "description", "portrait"]
+    fields = ["name", "slug", "aliases", "description", "portrait"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(VersionedAdminMixin, NewsroomAdminMixin, admin.ModelAdmin):
+class OrganisationAdmin(MergeActionMixin, VersionedAdminMixin, NewsroomAdminMixin,
+                        admin.ModelAdmin):
     formfield_overrides = URL_FIELD_OVERRIDES
     form = VersionedSluggedAdminForm
     list_display = ["name", "kind", "city", "parent"]
     list_filter = ["kind"]
-    search_fields = ["name"]
+    search_fields = ["name", "aliases"]
     list_select_related = ["city", "parent"]
     autocomplete_fields = ["city", "parent"]
-    fields = ["name", "slug", "kind", "city", "parent", "website"]
+    fields = ["name", "slug", "aliases", "kind", "city", "parent", "website"]

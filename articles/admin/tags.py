@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, When
+from django.db.models import Case, Count, Q, When
 from django.http import JsonResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -10,16 +10,17 @@ from articles.models import City, Topic
 from articles.models.tags import tag_key
 
 from .common import NewsroomAdminMixin, search_text
+from .merge import MergeActionMixin
 
 SUGGESTION_LIMIT = 10
 
 
-class TagAdmin(NewsroomAdminMixin, admin.ModelAdmin):
+class TagAdmin(MergeActionMixin, NewsroomAdminMixin, admin.ModelAdmin):
     """Topics and cities: their list, and the suggestions behind the article's tag inputs."""
 
     form = TagAdminForm
     list_display = ["name", "slug", "article_count"]
-    search_fields = ["name"]
+    search_fields = ["name", "aliases"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_count=Count("tagged_articles"))
@@ -46,22 +47,29 @@ class TagAdmin(NewsroomAdminMixin, admin.ModelAdmin):
         key = tag_key(search_text(request.GET.get("term", "")))
         if not key:
             return JsonResponse({"results": []})
+        term = " ".join(search_text(request.GET.get("term", "")).split())
         names = (
-            self.model._default_manager.filter(name_key__contains=key)
-            .annotate(later=Case(When(name_key__startswith=key, then=0), default=1))
+            self.model._default_manager.filter(
+                Q(name_key__contains=key) | Q(aliases__icontains=term))
+            .annotate(later=Case(When(name_key__startswith=key, then=0),
+                                 When(name_key__contains=key, then=1), default=2))
             .order_by("later", "name")
             .values_list("name", flat=True)[:SUGGESTION_LIMIT]
         )
+        # Another name ("OZG") offers the tag it belongs to.
         return JsonResponse({"results": list(names)})
 
 
 @admin.register(Topic)
 class TopicAdmin(TagAdmin):
-    fields = ["name", "slug"]
+    fields = ["name", "slug", "aliases"]
 
 
 @admin.register(City)
 class CityAdmin(TagAdmin):
-    list_display = [*TagAdmin.list_display, "state"]
-    list_filter = ["state"]
-    fields = ["name", "slug", "state"]
+    list_display = [*TagAdmin.list_display, "kind", "ags", "parent", "state"]
+    list_filter = ["state", "kind"]
+    list_select_related = ["parent"]
+    search_fields = [*TagAdmin.search_fields, "=ags"]
+    autocomplete_fields = ["parent"]
+    fields = ["name", "slug", "aliases", "kind", "ags", "parent", "state"]

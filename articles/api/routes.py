@@ -70,7 +70,8 @@ class PageParams(Schema):
 
 class ArticleParams(PageParams):
     q: str | None = Field(None, max_length=QUERY_MAX_LENGTH, description="Volltextsuche.")
-    city: str | None = Field(None, description="Slug einer Kommune (`/places/`).")
+    city: str | None = Field(None, description="Slug eines Orts (`/places/`); ein Kreis oder "
+                             "Land schließt jeden Ort darin ein.")
     land: str | None = Field(None, description="Bundesland der Kommunen, als Kürzel: RP, BW …")
     topic: str | None = Field(None, description="Slug eines Themas.")
     person: str | None = Field(None, description="Slug einer Person.")

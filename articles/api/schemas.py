@@ -33,7 +33,8 @@ class Subject(Schema):
 
 class Place(Subject):
     official_key: str | None = Field(
-        None, description="Amtlicher Gemeindeschlüssel; null, solange das Portal keinen führt.")
+        None, description="Amtlicher Gemeindeschlüssel (8 Ziffern; Kreise 5, Länder 2); "
+                          "null, solange das Portal keinen führt.")
     state: str | None = Field(None, description="Bundesland als Kürzel, z. B. RP.")
     state_name: str | None = None
 
@@ -136,7 +137,7 @@ def from_subject(request, subject):
 
 def from_place(request, city):
     state = getattr(city, "state", "") or None
-    return {**from_subject(request, city), "official_key": None, "state": state,
+    return {**from_subject(request, city), "official_key": city.ags or None, "state": state,
             "state_name": State(state).label if state else None}
 
 

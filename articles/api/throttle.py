@@ -10,8 +10,8 @@ escapes the limit by sending a forged X-Forwarded-For.
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 
+from newsroom import ratelimit
 from newsroom.clientaddress import client_address
 
 
@@ -20,15 +20,7 @@ def retry_after(request, now=None):
     limit, else None."""
     window = max(1, settings.NEWSROOM_API_RATE_WINDOW)
     now = time.time() if now is None else now
-    start = int(now // window * window)
-    key = f"newsroom:api-rate:{client_address(request)}:{start}"
-    # add() is a no-op when the key exists; the counter expires with its window.
-    cache.add(key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr(): a fresh window
-        cache.add(key, 1, timeout=window + 1)
-        count = 1
-    if count is None or count <= settings.NEWSROOM_API_RATE_LIMIT:
+    hits, start = ratelimit.count(f"api:{client_address(request)}", window, now)
+    if hits <= settings.NEWSROOM_API_RATE_LIMIT:
         return None
     return max(1, int(start + window - now + 0.999))

@@ -58,6 +58,7 @@ from articles.models import (
     Organisation,
     Person,
     Revision,
+    SubjectRedirect,
     TaggedCity,
     TaggedTopic,
     Teaser,
@@ -70,9 +71,10 @@ from articles.sanitize import clean_html
 FORMAT = "newsroom-archive"
 # 2: working copies of published articles, the trash, public correction notes, and the
 # versions of pictures, credits, people, organisations and teasers. 3: where imported
-# articles and pictures came from (their keys and old WordPress permalinks). Older
+# articles and pictures came from (their keys and old WordPress permalinks). 4: the old
+# addresses of renamed and merged topics, places, people and organisations. Older
 # versions still read.
-VERSION = 3
+VERSION = 4
 MANIFEST = "manifest.json"
 DATA_DIR = "data/"
 MEDIA_DIR = "media/"
@@ -116,6 +118,7 @@ def _parts(version=VERSION):
                 TaggedTopic, TaggedCity, Revision, WorkflowEvent, ArticleRedirect, Teaser,
                 *([WorkingCopy] if version >= 2 else []),
                 *([ImportedItem] if version >= 3 else []),
+                *([SubjectRedirect] if version >= 4 else []),
             )
         ),
     ]

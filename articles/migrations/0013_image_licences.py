@@ -24,7 +24,7 @@ def recognise_cc(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0010_places_and_aliases'),
+        ('articles', '0011_vocabulary_redirects_places'),
     ]
 
     operations = [

@@ -5,7 +5,19 @@ from .history import ArticleRedirect, EditingPresence, Revision, Transition, Wor
 from .images import Image, ImageCredit, LicenceType, Rendition, licensed
 from .imports import ImportedItem
 from .livecopy import ChangeState, WorkingCopy
+from .newsletter import (
+    Delivery,
+    DeliveryState,
+    Frequency,
+    IssueArticle,
+    IssueState,
+    Mailing,
+    MailingKind,
+    NewsletterIssue,
+    Subscriber,
+)
 from .people import Affiliation, Organisation, Person
+from .subjects import SubjectRedirect
 from .tags import City, TaggedCity, TaggedTopic, Topic
 from .teasers import Placement, Teaser
 from .versioning import StaleSave, Versioned
@@ -17,6 +29,15 @@ __all__ = [
     "ArticleQuerySet",
     "ChangeState",
     "City",
+    "Delivery",
+    "DeliveryState",
+    "Frequency",
+    "IssueArticle",
+    "IssueState",
+    "Mailing",
+    "MailingKind",
+    "NewsletterIssue",
+    "Subscriber",
     "EditConflict",
     "EditingPresence",
     "Image",
@@ -30,6 +51,7 @@ __all__ = [
     "StaleSave",
     "Revision",
     "Status",
+    "SubjectRedirect",
     "TaggedCity",
     "TaggedTopic",
     "Teaser",

@@ -19,7 +19,9 @@ from articles.sanitize import clean_html
 from articles.slugs import unique_slug
 
 from .images import licensed
-from .tags import TaggedCity, TaggedTopic, tag_field
+from .people import Organisation, Person
+from .subjects import called
+from .tags import City, TaggedCity, TaggedTopic, Topic, tag_field
 
 BODY_EDITOR_EXTENSIONS = {
     "Bold": True,
@@ -91,9 +93,9 @@ class ArticleQuerySet(models.QuerySet):
                 Exists(TaggedTopic.objects.filter(content_object=OuterRef("pk"), tag=topic))
             )
         if city is not None:
-            qs = qs.filter(
-                Exists(TaggedCity.objects.filter(content_object=OuterRef("pk"), tag=city))
-            )
+            # A Land or Kreis: every place inside it.
+            qs = qs.filter(Exists(TaggedCity.objects.filter(
+                City.inside(city, prefix="tag__"), content_object=OuterRef("pk"))))
         if person is not None:
             through = Article.people.through
             qs = qs.filter(Exists(through.objects.filter(article=OuterRef("pk"), person=person)))
@@ -103,6 +105,21 @@ class ArticleQuerySet(models.QuerySet):
                 Exists(through.objects.filter(article=OuterRef("pk"), organisation=organisation))
             )
         return qs
+
+    def about_subject_called(self, text):
+        """Q for articles about a topic, place, person or organisation one of whose other
+        names is `text` (search: "OZG" finds the Onlinezugangsgesetz's articles)."""
+        about = Q(pk__in=[])
+        for link, article_field, subject_field, model in (
+            (TaggedTopic, "content_object", "tag", Topic),
+            (TaggedCity, "content_object", "tag", City),
+            (Article.people.through, "article", "person", Person),
+            (Article.organisations.through, "article", "organisation", Organisation),
+        ):
+            about |= Q(Exists(link.objects.filter(
+                **{article_field: OuterRef("pk"),
+                   f"{subject_field}__in": model.objects.filter(called(text))})))
+        return about
 
     def in_state(self, state):
         """Narrow to articles about a place in the Bundesland `state` (its code, "RP")."""

@@ -53,6 +53,7 @@ class Transition(models.TextChoices):
     DISCARD_CHANGES = "discard_changes", _("Änderungen verworfen")
     TRASH = "trash", _("in den Papierkorb gelegt")
     UNTRASH = "untrash", _("aus dem Papierkorb geholt")
+    MERGE_SUBJECT = "merge_subject", _("Schlagwort zusammengeführt")
 
 
 class WorkflowEvent(models.Model):

@@ -17,22 +17,22 @@ from .tags import City, TaggedCity, TaggedTopic, Topic
 
 def _links():
     """relation → (link model, its article field, its target field, target model, and
-    the target's three text fields that pages need; None where fewer)."""
+    the target's four text fields that pages need; None where fewer)."""
     from .article import Article
 
     user_model = get_user_model()
     return {
-        "topics": (TaggedTopic, "content_object", "tag", Topic, ("name", "slug", None)),
-        "cities": (TaggedCity, "content_object", "tag", City, ("name", "slug", "state")),
+        "topics": (TaggedTopic, "content_object", "tag", Topic, ("name", "slug", None, None)),
+        "cities": (TaggedCity, "content_object", "tag", City, ("name", "slug", "state", "ags")),
         "people": (Article.people.through, "article", "person", Person,
-                   ("name", "slug", None)),
+                   ("name", "slug", None, None)),
         "organisations": (Article.organisations.through, "article", "organisation",
-                          Organisation, ("name", "slug", "kind")),
+                          Organisation, ("name", "slug", "kind", None)),
         "authors": (Article.authors.through, "article", "user", user_model,
-                    ("first_name", "last_name", user_model.USERNAME_FIELD)),
+                    ("first_name", "last_name", user_model.USERNAME_FIELD, None)),
         # Manual relations, public or not: "Weitere Meldungen" needs their ids.
         "related": (Article.related.through, "from_article", "to_article", Article,
-                    ("headline", "slug", None)),
+                    ("headline", "slug", None, None)),
     }
 
 
@@ -73,9 +73,9 @@ def load_relations(articles):
         cursor.execute(_union_sql(alias, len(ids)), params)
         rows = cursor.fetchall()
     found = {(a.pk, name): [] for a in articles for name in links}
-    for name, article_id, target_id, first, second, third in rows:
+    for name, article_id, target_id, *texts in rows:
         _link, _column, _target, model, fields = links[name]
-        values = dict(zip(fields, (first, second, third), strict=True))
+        values = dict(zip(fields, texts, strict=True))
         values.pop(None, None)
         obj = model(pk=target_id, **values)
         obj._state.adding = False

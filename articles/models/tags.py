@@ -6,7 +6,9 @@ under a unique constraint, which the database enforces the same way on SQLite an
 PostgreSQL (SQLite's LOWER() only folds ASCII, so "LÜBECK" would slip past it).
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models, router
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager, _TaggableManager
@@ -74,6 +76,18 @@ class State(models.TextChoices):
     TH = "TH", "Thüringen"
 
 
+# The first two digits of an official key name the Land (Destatis).
+STATE_BY_KEY = {
+    "01": State.SH, "02": State.HH, "03": State.NI, "04": State.HB, "05": State.NW,
+    "06": State.HE, "07": State.RP, "08": State.BW, "09": State.BY, "10": State.SL,
+    "11": State.BE, "12": State.BB, "13": State.MV, "14": State.SN, "15": State.ST,
+    "16": State.TH,
+}
+KEY_BY_STATE = {state: key for key, state in STATE_BY_KEY.items()}
+# Gemeinde → Kreis → Land: a place lies at most this many levels deep.
+PLACE_DEPTH = 3
+
+
 class PlaceKind(models.TextChoices):
     """The kinds of the official municipality register (Destatis' Gemeindeverzeichnis)."""
 
@@ -85,10 +99,30 @@ class PlaceKind(models.TextChoices):
     STATE = "land", _("Bundesland")
 
 
-class City(GermanTag):
-    """A place: Gemeinde, Kreis or Land, with its official key and where it lies."""
+class CityQuerySet(SubjectQuerySet):
+    def public(self):
+        """The places a public article is about, itself or a place inside it: a Land has
+        a page once a public article is about one of its towns."""
+        from .article import Article
 
-    state = models.CharField(_("Bundesland"), max_length=2, choices=State.choices, blank=True)
+        about = TaggedCity.objects.filter(
+            City.inside(OuterRef("pk"), prefix="tag__"),
+            content_object__in=Article.objects.published(),
+        )
+        return self.filter(Exists(about))
+
+
+class City(GermanTag):
+    """A place: Gemeinde, Kreis or Land, with its official key and where it lies.
+
+    The Land (`state`) is derived, never entered: from the official key where there is
+    one, else from the parent. Only a place not yet in the register keeps the Land an
+    editor chose, so the `land` filter and the parent chain cannot disagree.
+    """
+
+    state = models.CharField(_("Bundesland"), max_length=2, choices=State.choices, blank=True,
+                             help_text=_("Folgt aus dem Schlüssel oder dem übergeordneten "
+                                         "Ort, sobald es einen gibt."))
     kind = models.CharField(_("Art"), max_length=20, choices=PlaceKind.choices, blank=True)
     ags = models.CharField(
         _("Amtlicher Gemeindeschlüssel"),
@@ -107,7 +141,7 @@ class City(GermanTag):
     )
     article_field = "cities"
 
-    objects = SubjectQuerySet.as_manager()
+    objects = CityQuerySet.as_manager()
 
     class Meta(GermanTag.Meta):
         verbose_name = _("Kommune")
@@ -120,6 +154,58 @@ class City(GermanTag):
 
     def get_absolute_url(self):
         return reverse("articles:city", args=[self.slug])
+
+    def around(self):
+        """[(label, place, has a page)] for the Kreis and Land it lies in, from the parents
+        the page loaded with it (articles.public.views.CityView)."""
+        found, parent = [], self.parent
+        public = [getattr(self, "parent_public", False), getattr(self, "grandparent_public", False)]
+        while parent is not None and public:
+            label = _("Land") if parent.kind in (PlaceKind.STATE, PlaceKind.CITY_STATE) \
+                else _("Kreis")
+            found.append((label, parent, public.pop(0)))
+            parent = parent.parent if public else None
+        if not found and self.state and self.kind not in (PlaceKind.STATE,
+                                                         PlaceKind.CITY_STATE):
+            found.append((_("Land"), self.get_state_display(), False))
+        return found
+
+    @staticmethod
+    def inside(place, prefix=""):
+        """Q for the places inside `place` (a pk or an expression), itself included:
+        its children and their children (PLACE_DEPTH levels)."""
+        place = place.pk if isinstance(place, models.Model) else place
+        return (Q(**{f"{prefix}pk": place}) | Q(**{f"{prefix}parent": place})
+                | Q(**{f"{prefix}parent__parent": place}))
+
+    def derived_state(self):
+        if self.ags[:2] in STATE_BY_KEY:
+            return STATE_BY_KEY[self.ags[:2]]
+        if self.parent_id is not None:
+            return self.parent.state
+        return self.state
+
+    def clean(self):
+        super().clean()
+        if self.ags and not (self.ags.isascii() and self.ags.isdigit()
+                             and len(self.ags) in (2, 5, 8)):
+            raise ValidationError({"ags": _("Der Schlüssel hat 2, 5 oder 8 Ziffern.")})
+        depth, ancestor = 1, self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk or depth >= PLACE_DEPTH:
+                raise ValidationError({"parent": _(
+                    "Ein Ort liegt in einem Kreis und der in einem Land: nicht tiefer und "
+                    "nicht in sich selbst.")})
+            depth, ancestor = depth + 1, ancestor.parent
+
+    def save(self, *args, **kwargs):
+        self.state = self.derived_state()
+        new = self._state.adding
+        super().save(*args, **kwargs)
+        if not new:
+            # What lies inside follows its Land (a Kreis that moved, a key corrected).
+            City.objects.filter(Q(parent=self) | Q(parent__parent=self), ags="").exclude(
+                state=self.state).update(state=self.state)
 
 
 class TaggedTopic(TaggedItemBase):
@@ -175,6 +261,12 @@ class CaseInsensitiveTagManager(_TaggableManager):
                 key = tag_key(item)
                 if not key:
                     continue
+                if key not in known:
+                    # Another name of a known tag ("OZG"), or the name of one merged into
+                    # it since the text was written: that tag, not a new one.
+                    aliased = manager.filter(**tag_kwargs).by_alias(item)
+                    if aliased:
+                        known[key] = aliased[0]
                 if key not in known:
                     known[key], _created = manager.get_or_create(
                         name_key=key, defaults={"name": normalise_tag_name(item), **tag_kwargs}

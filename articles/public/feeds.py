@@ -5,7 +5,8 @@ import mimetypes
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.formats import date_format
@@ -15,7 +16,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from articles import surrogate_keys
-from articles.models import Article, City, Organisation, Person, Topic
+from articles.models import Article, City, Organisation, Person, SubjectRedirect, Topic
 from articles.models.relations import load_relations
 from articles.public.context_processors import site
 from articles.public.seo import author_names, tag_names
@@ -62,13 +63,24 @@ class ArticleFeed(Feed):
     """
 
     def __init__(self, format="rss", subject_kind=None):
+        self.format = format
         self.feed_type = FORMATS[format][0]
         self.subject_kind = subject_kind
 
     def __call__(self, request, *args, **kwargs):
         feed = copy.copy(self)
         feed.request = request
-        return Feed.__call__(feed, request, *args, **kwargs)
+        try:
+            return Feed.__call__(feed, request, *args, **kwargs)
+        except Http404:
+            if self.subject_kind is None:
+                raise
+            # A renamed or merged subject's old feed (articles.vocabulary.merge).
+            subjects = SUBJECTS[self.subject_kind].objects.public()
+            moved = SubjectRedirect.objects.moved(subjects, kwargs.get("slug"))
+            if moved is None:
+                raise
+            return redirect(feed_url(self.format, moved), permanent=True)
 
     def get_object(self, request, slug=None):
         if self.subject_kind is None:

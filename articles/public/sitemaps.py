@@ -92,10 +92,13 @@ class SubjectSitemap(IndexedSitemap):
     model = None
     article_field = None
 
+    def articles_about(self):
+        """The public articles about the subject of the outer query."""
+        return Article.objects.published().filter(**{self.article_field: OuterRef("pk")})
+
     def items(self):
         newest = (
-            Article.objects.published()
-            .filter(**{self.article_field: OuterRef("pk")})
+            self.articles_about()
             .annotate(modified=MODIFIED)
             .order_by("-modified")
             .values("modified")[:1]
@@ -124,6 +127,10 @@ class CitySitemap(SubjectSitemap):
     section = "kommunen"
     model = City
     article_field = "cities"
+
+    def articles_about(self):
+        # A Land's or Kreis' page lists the articles about every place inside it.
+        return Article.objects.published().tagged(city=OuterRef(OuterRef("pk")))
 
 
 class PersonSitemap(SubjectSitemap):

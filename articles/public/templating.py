@@ -54,6 +54,7 @@ def environment(**options):
     env.filters.update(
         date=date,
         truncatechars=defaultfilters.truncatechars,
+        capfirst=defaultfilters.capfirst,
         as_teasers=as_teasers,
         model_name=model_name,
         roles_by_period=roles_by_period,

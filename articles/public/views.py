@@ -5,7 +5,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from articles.models import (
     Organisation,
     Person,
     Status,
+    SubjectRedirect,
     Topic,
 )
 from articles.models.relations import load_relations
@@ -171,6 +172,16 @@ class SubjectView(ListPaginationMixin, ListView):
         """The subjects that have a page: those a public article is about."""
         return self.subject_model.objects.public()
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A renamed or merged subject's old address (articles.vocabulary.merge).
+            moved = SubjectRedirect.objects.moved(self.subjects(), kwargs["slug"])
+            if moved is None:
+                raise
+            return redirect(moved, permanent=True)
+
     def get_queryset(self):
         self.subject = get_object_or_404(self.subjects(), slug=self.kwargs["slug"])
         surrogate_keys.lists_shown(*surrogate_keys.subject_lists(self.subject))
@@ -193,6 +204,15 @@ class TopicView(SubjectView):
 class CityView(SubjectView):
     subject_model = City
     subject_kind = "city"
+
+    def subjects(self):
+        # The Kreis and Land it lies in, linked only while they have pages.
+        public = City.objects.public()
+        return super().subjects().select_related("parent__parent").annotate(
+            grandparent_id=F("parent__parent"),
+            parent_public=Exists(public.filter(pk=OuterRef("parent"))),
+            grandparent_public=Exists(public.filter(pk=OuterRef("parent__parent"))),
+        )
 
 
 class PersonView(SubjectView):

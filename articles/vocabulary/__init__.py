@@ -1,2 +1,3 @@
 """The newsroom's vocabulary: the people, organisations, places and topics articles are
-about, and how a text is matched against them (suggest.py)."""
+about: how a text is matched against them (suggest.py), other names, merges and renames
+(merge.py), places with official keys (places.py)."""

@@ -38,6 +38,7 @@ PAGES = {
     "archive": ("articles:archive", [], ""),
     "archive month": ("articles:archive_month", [2025, 4], ""),
     "accessibility statement": ("articles:accessibility", [], ""),
+    "newsletter sign-up": ("newsletter:subscribe", [], "?kommune=kaiserslautern"),
 }
 
 
