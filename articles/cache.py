@@ -111,6 +111,25 @@ def remember(name, compute):
     return value
 
 
+def remember_shown(name, compute, *, follows=(surrogate_keys.LISTING,)):
+    """Like `remember`, for data that names the keys it shows: `compute()` returns
+    (value, keys), and the page being rendered shows those keys, hit or miss. The data
+    is kept until one of them changes or one of `follows` does: renewed with the lists,
+    it costs a page the same queries right after a publication as before, while the
+    pages showing it need not renew with every list."""
+    key = f"newsroom:data:{name}"
+    entry = cache.get(key)
+    if entry is not None and surrogate_keys.still_fresh(entry["versions"]):
+        surrogate_keys.shows(*(k for k in entry["versions"] if k not in follows))
+        return entry["value"]
+    stamp = surrogate_keys.stamp()
+    value, keys = compute()
+    surrogate_keys.shows(*keys)
+    _keep(key, stamp, lambda made_with: {"value": value, "versions": made_with},
+          [*keys, *follows])
+    return value
+
+
 def _keep(key, stamp, entry, keys):
     """Store entry(versions of `keys`) under `key` for as long as it may live, unless
     public content changed since `stamp` was read: what was read may be old already."""

@@ -154,7 +154,8 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
         (
             _("Veröffentlichung"),
             {"fields": ["state", "published_at", "slug", "authors", "correction",
-                        "changes_at", "workflow_comment", "edit_version"]},
+                        "changes_at", "workflow_comment", "accessibility_override",
+                        "edit_version"]},
         ),
     ]
 
@@ -172,8 +173,9 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
         )
 
     def get_fieldsets(self, request, obj=None):
-        shown = ArticleAdminForm.fields_for_changes(obj, request.user)
-        hidden = {"correction", "changes_at"} - set(shown)
+        shown = [*ArticleAdminForm.fields_for_changes(obj, request.user),
+                 *ArticleAdminForm.fields_for_editors(request.user)]
+        hidden = {"correction", "changes_at", "accessibility_override"} - set(shown)
         return [(name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
                 for name, options in super().get_fieldsets(request, obj)]
 
@@ -247,6 +249,7 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
             "preview_url": reverse("articles:preview", args=[article.pk]),
             "public_url": article.get_absolute_url() if article.is_public else None,
             "workflow_events": article.workflow_events.select_related("user")[:20],
+            "accessibility_findings": workflow.accessibility_findings(article),
         }
 
     def render_change_form(self, request, context, *args, **kwargs):
@@ -278,9 +281,15 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, admin.ModelAdmi
             event = workflow.perform(
                 article, form.transition, request.user, publish_at=form.step_time(),
                 comment=form.cleaned_data.get("workflow_comment", ""),
+                accessibility_override=form.cleaned_data.get("accessibility_override", ""),
             )
             self.message_user(request, _("Artikel %(step)s.") % {
                 "step": event.get_transition_display()}, messages.SUCCESS)
+            if form.accessibility_findings:
+                # Said at submission too, when nothing stops yet: the editor will ask.
+                self.message_user(request, _(
+                    "Barrierefreiheit: %(count)d Hinweis(e), siehe Artikelformular.") % {
+                    "count": len(form.accessibility_findings)}, messages.WARNING)
 
     def view_on_site(self, obj):
         # Drafts and scheduled articles have no public page yet.

@@ -6,6 +6,7 @@ from .images import Image, ImageCredit, Rendition
 from .imports import ImportedItem
 from .livecopy import ChangeState, WorkingCopy
 from .people import Affiliation, Organisation, Person
+from .site import LegalPage, LegalPageKind, LegalPageVersion, NavigationItem
 from .tags import City, TaggedCity, TaggedTopic, Topic
 from .teasers import Placement, Teaser
 from .versioning import StaleSave, Versioned
@@ -22,6 +23,10 @@ __all__ = [
     "Image",
     "ImageCredit",
     "ImportedItem",
+    "LegalPage",
+    "LegalPageKind",
+    "LegalPageVersion",
+    "NavigationItem",
     "Organisation",
     "Person",
     "Placement",
