@@ -33,11 +33,11 @@ came_due = Signal()
 
 
 def next_publication():
-    """When the next scheduled article or scheduled update of a live article is due, as
-    a timestamp (0: none is; None: the database cannot say). Kept until a schedule may
-    have changed (the "listing" and "schedule" keys of articles.surrogate_keys), and
-    asked again once that time has passed, so a due update is seen by the next request,
-    which sends `came_due`."""
+    """When the next scheduled article, scheduled update of a live article or teaser
+    window's start or end is due, as a timestamp (0: none is; None: the database cannot
+    say). Kept until a schedule may have changed (the "listing" and "schedule" keys of
+    articles.surrogate_keys), and asked again once that time has passed, so a due update
+    is seen by the next request, which sends `came_due`."""
     stamps = surrogate_keys.versions([surrogate_keys.LISTING, surrogate_keys.SCHEDULE])
     key = f"newsroom:pages:next-publication:{stamps[surrogate_keys.LISTING]}:" + str(
         stamps[surrogate_keys.SCHEDULE])
@@ -47,7 +47,7 @@ def next_publication():
         # (its pictures' renditions, articles.images) hears it here, once per such time.
         came_due.send(sender=None)
     if due is None or (due and due <= time.time()):
-        from articles.models import Article, Status, WorkingCopy
+        from articles.models import Article, Status, Teaser, WorkingCopy
 
         now = timezone.now()
         scheduled = Article.objects.filter(
@@ -56,8 +56,12 @@ def next_publication():
         # An update is due from its time until it is applied.
         updates = WorkingCopy.objects.filter(
             publish_at__isnull=False).order_by().values_list("publish_at", flat=True)
+        # A teaser's window opening or closing changes the home page (a pinned lead
+        # story's end above all).
+        windows = [Teaser.objects.filter(**{f"{bound}__gt": now}).order_by()
+                   .values_list(bound, flat=True) for bound in ("active_from", "active_until")]
         try:
-            first = scheduled.union(updates).order_by("published_at").first()
+            first = scheduled.union(updates, *windows).order_by("published_at").first()
         except (OperationalError, InterfaceError):
             return None
         due = first.timestamp() if first else 0
