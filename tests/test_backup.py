@@ -39,6 +39,10 @@ from articles.models import (
     Image,
     ImageCredit,
     ImportedItem,
+    LegalPage,
+    LegalPageKind,
+    LegalPageVersion,
+    NavigationItem,
     Organisation,
     Person,
     Placement,
@@ -50,7 +54,7 @@ from articles.models import (
     WorkingCopy,
 )
 from articles.models.people import OrganisationKind
-from articles.public import archive
+from articles.public import archive, legal
 from articles.public.sitemaps import SITEMAPS
 
 from .conftest import jpeg_bytes
@@ -119,6 +123,11 @@ def build_newsroom(demo=True):
         workflow.perform(article, Transition.PUBLISH, editor)
         published.append(article)
     published[3].related.add(published[5], published[4])
+    # The legal pages an editor wrote, with their versions, and the main navigation.
+    contact = legal.page_for("kontakt")
+    contact.body = "<p>Schreiben Sie der Redaktion.</p>"
+    legal.save(contact, editor)
+    NavigationItem.objects.create(position=1, city=city)
     renamed = published[0]
     renamed.slug = "neuer-kurzname"
     renamed.save()
@@ -188,6 +197,7 @@ def public_urls():
         ("token", "preview"): [
             previews.share_token(a) for a in Article.objects.exclude(status=Status.PUBLISHED)
         ],
+        ("kind", "legal"): [kind.value for kind in LegalPageKind],
         ("year", "archive"): sorted({m.year for m in months}),
         ("month", "year", "archive"): [(m.year, m.month) for m in months],
         ("name", "media"): [
@@ -263,8 +273,11 @@ def stored_files(root):
 def empty_site(media_root):
     """Delete all content, as on a freshly migrated site, and every stored file."""
     Article.objects.all().delete()  # with revisions, events, redirects, tags and teasers
-    for model in (Affiliation, Person, Organisation, Topic, City, Image, ImageCredit):
+    for model in (Affiliation, NavigationItem, Person, Organisation, Topic, City, Image,
+                  ImageCredit, LegalPageVersion):
         model.objects.all().delete()
+    # The legal pages as the migration makes them: there, and empty.
+    LegalPage.objects.update(body="", responsible="")
     get_user_model().objects.all().delete()
     shutil.rmtree(media_root, ignore_errors=True)
 
