@@ -3,6 +3,7 @@
 from django import template
 
 from articles.models import Teaser
+from articles.public import navigation
 
 register = template.Library()
 
@@ -32,3 +33,15 @@ def roles_by_period(affiliations):
         else:
             roles["past"].append(affiliation)
     return roles
+
+
+@register.inclusion_tag("includes/nav.html", takes_context=True)
+def main_navigation(context):
+    """The main navigation with the editors' topics and places, the current one marked."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    return {
+        "links": navigation.main_navigation(),
+        "current": match.url_name if match else "",
+        "current_slug": match.kwargs.get("slug") if match else None,
+    }
