@@ -8,10 +8,12 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.core import checks
         from django.db.models.signals import post_migrate
 
         from articles import cache, groups, images, surrogate_keys
         from articles.editorial import workflow
+        from articles.public import legal
         from articles.vocabulary import merge, suggest
 
         surrogate_keys.connect()
@@ -23,3 +25,4 @@ class ArticlesConfig(AppConfig):
         surrogate_keys.committed.connect(cache.ask_next_publication,
                                          dispatch_uid="ask-next-publication")
         post_migrate.connect(groups.update_groups_after_migrate, sender=self)
+        checks.register(legal.impressum_check, deploy=True)

@@ -34,11 +34,12 @@ came_due = Signal()
 
 
 def next_publication():
-    """When the next scheduled article or scheduled update of a live article is due, or
-    the next picture licence ends, as a timestamp (0: nothing is; None: the database
-    cannot say). Kept until a schedule may have changed (the "listing" and "schedule" keys
-    of articles.surrogate_keys; saving a credit bumps "schedule"), and asked again once
-    that time has passed, so the next request sees it and sends `came_due`."""
+    """When the next scheduled article or scheduled update of a live article is due, a
+    teaser window starts or ends, or the next picture licence ends, as a timestamp (0:
+    nothing is; None: the database cannot say). Kept until a schedule may have changed
+    (the "listing" and "schedule" keys of articles.surrogate_keys; saving a credit bumps
+    "schedule"), and asked again once that time has passed, so the next request sees it
+    and sends `came_due`."""
     stamps = surrogate_keys.versions([surrogate_keys.LISTING, surrogate_keys.SCHEDULE])
     key = f"newsroom:pages:next-publication:{stamps[surrogate_keys.LISTING]}:" + str(
         stamps[surrogate_keys.SCHEDULE])
@@ -48,7 +49,7 @@ def next_publication():
         # (its pictures' renditions, articles.images) hears it here, once per such time.
         came_due.send(sender=None)
     if due is None or (due and due <= time.time()):
-        from articles.models import Article, ImageCredit, Status, WorkingCopy
+        from articles.models import Article, ImageCredit, Status, Teaser, WorkingCopy
 
         now = timezone.now()
         scheduled = Article.objects.filter(
@@ -61,8 +62,13 @@ def next_publication():
         # is due: no page may show it longer.
         licence_ends = ImageCredit.objects.filter(
             ends_at__gt=now).order_by().values_list("ends_at", flat=True)
+        # A teaser's window opening or closing changes the home page (a pinned lead
+        # story's end above all).
+        windows = [Teaser.objects.filter(**{f"{bound}__gt": now}).order_by()
+                   .values_list(bound, flat=True) for bound in ("active_from", "active_until")]
         try:
-            first = scheduled.union(updates, licence_ends).order_by("published_at").first()
+            first = scheduled.union(updates, licence_ends, *windows).order_by(
+                "published_at").first()
         except (OperationalError, InterfaceError):
             return None
         due = first.timestamp() if first else 0
@@ -129,6 +135,25 @@ def remember(name, compute, *, lists=None):
     stamp = surrogate_keys.stamp()
     value = compute()
     _keep(key, stamp, lambda made_with: {"value": value, "versions": made_with}, keys)
+    return value
+
+
+def remember_shown(name, compute, *, follows=(surrogate_keys.LISTING,)):
+    """Like `remember`, for data that names the keys it shows: `compute()` returns
+    (value, keys), and the page being rendered shows those keys, hit or miss. The data
+    is kept until one of them changes or one of `follows` does: renewed with the lists,
+    it costs a page the same queries right after a publication as before, while the
+    pages showing it need not renew with every list."""
+    key = f"newsroom:data:{name}"
+    entry = cache.get(key)
+    if entry is not None and surrogate_keys.still_fresh(entry["versions"]):
+        surrogate_keys.shows(*(k for k in entry["versions"] if k not in follows))
+        return entry["value"]
+    stamp = surrogate_keys.stamp()
+    value, keys = compute()
+    surrogate_keys.shows(*keys)
+    _keep(key, stamp, lambda made_with: {"value": value, "versions": made_with},
+          [*keys, *follows])
     return value
 
 

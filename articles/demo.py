@@ -35,6 +35,7 @@ from articles.models import (
     City,
     Image,
     ImageCredit,
+    LegalPageKind,
     Organisation,
     Person,
     Placement,
@@ -44,6 +45,7 @@ from articles.models import (
 )
 from articles.models.people import OrganisationKind as Kind
 from articles.models.tags import PlaceKind, tag_key
+from articles.public import legal
 from articles.slugs import german_slugify
 from articles.vocabulary import places
 
@@ -98,7 +100,8 @@ class Someone:
 @dataclass(frozen=True)
 class Placeholder:
     """The lead picture: the seed's photo is not ours, so a generated stand-in carries
-    the seed's caption and credit."""
+    the seed's caption. Its credit says whose photo it stands in for: crediting the
+    photographer with our gradient would pass it off as their work."""
 
     title: str
     alt_text: str
@@ -285,8 +288,8 @@ LEAD_IMAGE = Placeholder(
         "„Platzhalterbild“ und „Symbolbild – Platzhalter“."
     ),
     caption="Die neue Geschäftsführerin der KL.digital, Ilona Benz.",
-    creator="Thomas Kierok",
-    licence="Alle Rechte vorbehalten",
+    creator="Platzhalterbild für ein Foto von Thomas Kierok",
+    licence="Platzhalter der Demo, frei verwendbar",
 )
 
 # The teasers below the article, newest first as on the page. Two pairs share a day;
@@ -495,6 +498,59 @@ SEED_TEASERS = (
 STORIES = (MAIN_STORY, *SEED_TEASERS)
 
 
+# The legal pages, as sample texts that say they are samples: a real publisher's details
+# cannot be made up, and a demo that looked finished would be published as it is.
+SAMPLE_NOTE = (
+    "<p><strong>Mustertext der Demo:</strong> Diese Angaben sind erfunden und ersetzen "
+    "keine Rechtsberatung. Bitte vor dem Start durch die Angaben des Verlags ersetzen.</p>"
+)
+LEGAL_PAGES = {
+    LegalPageKind.IMPRESSUM: {
+        "title": "Impressum",
+        "body": SAMPLE_NOTE + (
+            "<h2>Angaben gemäß § 5 DDG</h2>"
+            "<p>Muster-Verlag Kommune digital GmbH<br>Musterstraße 1<br>12345 Musterstadt</p>"
+            "<p>Vertreten durch die Geschäftsführerin Erika Mustermann</p>"
+            "<h2>Kontakt</h2>"
+            "<p>Telefon: 01234 567890<br>E-Mail: redaktion@example.org</p>"
+            "<h2>Registereintrag</h2>"
+            "<p>Amtsgericht Musterstadt, HRB 00000</p>"
+        ),
+        "responsible": "Max Mustermann (Mustertext), Musterstraße 1, 12345 Musterstadt",
+    },
+    LegalPageKind.PRIVACY: {
+        "title": "Datenschutzerklärung",
+        "body": SAMPLE_NOTE + (
+            "<h2>Verantwortliche Stelle</h2>"
+            "<p>Muster-Verlag Kommune digital GmbH, Musterstraße 1, 12345 Musterstadt, "
+            "datenschutz@example.org</p>"
+            "<h2>Was wir beim Lesen speichern</h2>"
+            "<p>Die Website setzt für Leserinnen und Leser keine Cookies und bindet keine "
+            "Inhalte anderer Anbieter ein. Der Server verzeichnet jede Anfrage (Adresse der "
+            "Seite, Zeitpunkt, IP-Adresse) für höchstens 14 Tage, um Störungen und Angriffe "
+            "zu erkennen (Art. 6 Abs. 1 lit. f DSGVO).</p>"
+            "<h2>Rückmeldungen zur Barrierefreiheit</h2>"
+            "<p>Was Sie uns über das Formular schicken, erhält die Redaktion per E-Mail; sie "
+            "löscht es, sobald Ihr Anliegen erledigt ist.</p>"
+            "<h2>Ihre Rechte</h2>"
+            "<p>Sie haben das Recht auf Auskunft, Berichtigung, Löschung, Einschränkung der "
+            "Verarbeitung, Widerspruch und Beschwerde bei einer Aufsichtsbehörde.</p>"
+        ),
+        "responsible": "",
+    },
+    LegalPageKind.CONTACT: {
+        "title": "Kontakt",
+        "body": SAMPLE_NOTE + (
+            "<h2>Redaktion</h2>"
+            "<p>E-Mail: redaktion@example.org<br>Telefon: 01234 567890</p>"
+            "<h2>Postanschrift</h2>"
+            "<p>Muster-Verlag Kommune digital GmbH<br>Redaktion<br>Musterstraße 1<br>"
+            "12345 Musterstadt</p>"
+        ),
+        "responsible": "",
+    },
+}
+
 @dataclass(frozen=True)
 class DemoUser:
     username: str
@@ -609,11 +665,11 @@ def load():
     main = articles[MAIN_STORY.headline]
     main.lead_image = _lead_image(LEAD_IMAGE, tally)
     main.save(update_fields=["lead_image"])
-    tally(
-        Teaser.objects.update_or_create(
-            placement=Placement.LEAD, article=main, defaults={"position": 0}
-        )
-    )
+    # No pin: the newest article leads the home page, as on a news site without an editor
+    # at work. A demo loaded before pins had an end pinned the 2021 story; that pin goes.
+    Teaser.objects.filter(placement=Placement.LEAD, article=main).delete()
+    for kind, text in LEGAL_PAGES.items():
+        tally(_legal_page(kind, text))
     return tally
 
 
@@ -629,6 +685,14 @@ def _locate(place, row):
         place.save()
     places.place_at(place, ags=row["ags"], kind=kind, parent=parent)
     return place
+def _legal_page(kind, text):
+    """The sample text, only where nobody has written the page yet."""
+    page = legal.page_for(kind)
+    if page.pk is not None and not page.is_empty:
+        return page, False
+    for name, value in text.items():
+        setattr(page, name, value)
+    return legal.save(page, None), True
 
 
 def _tag(model, name, **fields):

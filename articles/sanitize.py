@@ -11,8 +11,11 @@ import nh3
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "em", "b", "i", "a",
     "ul", "ol", "li", "blockquote", "figure", "figcaption",
+    # Tables of figures (budgets, results), as imports and pastes bring them; the
+    # accessibility check asks for their header cells.
+    "table", "caption", "thead", "tbody", "tr", "th", "td",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 

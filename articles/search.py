@@ -20,7 +20,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import Case, F, Func, IntegerField, Q, TextField, Value, When
-from django.db.models.functions import Substr
+from django.db.models.functions import Concat, Substr
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -51,6 +51,18 @@ def plain_body():
     """The body without its tags, in SQL (PostgreSQL)."""
     return Func(F("body"), Value("<[^>]+>"), Value(" "), Value("g"),
                 function="regexp_replace", output_field=TextField())
+
+
+def snippet_source():
+    """The opening of the plain body that snippets are cut from, ending at a word: cut
+    at a fixed length, its last word would be a fragment ("…seinen Vertrag üb …") that
+    ts_headline shows as if it were one."""
+    # A space after the body: a short body's last word is followed by one and stays.
+    opening = Substr(Concat(plain_body(), Value(" "), output_field=TextField()), 1,
+                     SNIPPET_SOURCE_CHARS + 1)
+    # Drop whatever follows the last space: the word the cut went through.
+    return Func(opening, Value(r"\s+\S*$"), Value(""), function="regexp_replace",
+                output_field=TextField())
 
 
 class PostgresSearch:
@@ -93,7 +105,7 @@ class PostgresSearch:
         headlines = dict(
             Article.objects.filter(pk__in=[a.pk for a in articles]).annotate(
                 headline_html=SearchHeadline(
-                    Substr(plain_body(), 1, SNIPPET_SOURCE_CHARS), query, config=self.config,
+                    snippet_source(), query, config=self.config,
                     start_sel=START, stop_sel=STOP, max_words=SNIPPET_WORDS, min_words=12,
                     max_fragments=2, fragment_delimiter=" … ",
                 )
@@ -142,11 +154,15 @@ class SimpleSearch:
         if first is None:
             return ""
         start = max(0, first.start() - 80)
-        window = plain[start:first.end() + 160]
+        end = first.end() + 160
+        window = plain[start:end]
         if start:
             window = "… " + window.split(" ", 1)[-1]
+        if end < len(plain):
+            # Cut at the last whole word, never in one ("…seinen Vertrag üb …").
+            window = window.rsplit(" ", 1)[0] + " …"
         marked = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", window)
-        return _marked_to_html(marked + " …")
+        return _marked_to_html(marked)
 
 
 def backend():

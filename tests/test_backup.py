@@ -39,6 +39,10 @@ from articles.models import (
     Image,
     ImageCredit,
     ImportedItem,
+    LegalPage,
+    LegalPageKind,
+    LegalPageVersion,
+    NavigationItem,
     Organisation,
     Person,
     Placement,
@@ -51,7 +55,7 @@ from articles.models import (
     WorkingCopy,
 )
 from articles.models.people import OrganisationKind
-from articles.public import archive
+from articles.public import archive, legal
 from articles.public.sitemaps import SITEMAPS
 
 from .conftest import jpeg_bytes
@@ -120,6 +124,11 @@ def build_newsroom(demo=True):
         workflow.perform(article, Transition.PUBLISH, editor)
         published.append(article)
     published[3].related.add(published[5], published[4])
+    # The legal pages an editor wrote, with their versions, and the main navigation.
+    contact = legal.page_for("kontakt")
+    contact.body = "<p>Schreiben Sie der Redaktion.</p>"
+    legal.save(contact, editor)
+    NavigationItem.objects.create(position=1, city=city)
     renamed = published[0]
     renamed.slug = "neuer-kurzname"
     renamed.save()
@@ -192,6 +201,7 @@ def public_urls():
         # Readers' personal pages: the archive holds content, not subscribers (their
         # consent and addresses stay in the database's own backup).
         ("key", "manage"): [], ("key", "unsubscribe"): [], ("token", "confirm"): [],
+        ("kind", "legal"): [kind.value for kind in LegalPageKind],
         ("year", "archive"): sorted({m.year for m in months}),
         ("month", "year", "archive"): [(m.year, m.month) for m in months],
         ("name", "media"): [
@@ -268,9 +278,11 @@ def empty_site(media_root):
     """Delete all content, as on a freshly migrated site, and every stored file."""
     Article.objects.all().delete()  # with revisions, events, redirects, tags and teasers
     City.objects.update(parent=None)  # a Land cannot go before the places inside it
-    for model in (Affiliation, Person, Organisation, Topic, City, Image, ImageCredit,
-                  SubjectRedirect):
+    for model in (Affiliation, NavigationItem, Person, Organisation, Topic, City, Image,
+                  ImageCredit, SubjectRedirect, LegalPageVersion):
         model.objects.all().delete()
+    # The legal pages as the migration makes them: there, and empty.
+    LegalPage.objects.update(body="", responsible="")
     get_user_model().objects.all().delete()
     shutil.rmtree(media_root, ignore_errors=True)
 

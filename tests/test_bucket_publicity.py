@@ -181,7 +181,8 @@ def test_a_teasers_picture_is_in_the_bucket_while_the_teaser_is_active(
     now = timezone.now()
     with committing():
         teaser = Teaser.objects.create(placement=Placement.LEAD, article=article, image=image,
-                                       active_from=now + timedelta(hours=1))
+                                       active_from=now + timedelta(hours=1),
+                                       active_until=now + timedelta(days=1))
     assert renditions_in(bucket) == set()
     with committing():
         teaser.active_from = None

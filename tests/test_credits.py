@@ -44,9 +44,12 @@ def test_demo_picture_is_credited_with_its_article(client):
     response = client.get(CREDITS_URL)
 
     assert headings(response, 1) == ["Bildnachweise"]
-    assert headings(response) == ["Thomas Kierok"]
-    assertContains(response, "<dt>Urheber/in</dt><dd>Thomas Kierok</dd>", html=True)
-    assertContains(response, "<dt>Lizenz</dt><dd>Alle Rechte vorbehalten</dd>", html=True)
+    # The placeholder is credited as what it is, not as the seed photographer's work.
+    assert headings(response) == ["Platzhalterbild für ein Foto von Thomas Kierok"]
+    assertContains(response, "<dt>Urheber/in</dt><dd>Platzhalterbild für ein Foto von "
+                   "Thomas Kierok</dd>", html=True)
+    assertContains(response, "<dt>Lizenz</dt><dd>Platzhalter der Demo, frei verwendbar</dd>",
+                   html=True)
     assertContains(
         response,
         f'<li>Artikel: <a href="{article.get_absolute_url()}">{article.headline}</a></li>',

@@ -2,7 +2,7 @@
 `create_demo_users` sets up one editor and one journalist login."""
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -12,7 +12,16 @@ from django.core.management import CommandError, call_command
 from django.utils import formats, timezone, translation
 from PIL import Image as PILImage
 
-from articles.models import Affiliation, Article, City, Organisation, Placement, Teaser
+from articles.models import (
+    Affiliation,
+    Article,
+    City,
+    ImageCredit,
+    LegalPage,
+    Organisation,
+    Placement,
+    Teaser,
+)
 from articles.models.teasers import placement_teasers
 from tests.conftest import admin_login
 
@@ -126,13 +135,17 @@ def test_main_article_has_the_seed_text(demo):
     assert "<" not in article.teaser
 
 
-def test_main_article_has_a_credited_placeholder_picture(demo):
-    image = Article.objects.select_related("lead_image__credit").get(
-        headline=MAIN_HEADLINE
-    ).lead_image
+def test_main_article_has_a_placeholder_not_credited_as_the_photographers_work(demo, client):
+    article = Article.objects.select_related("lead_image__credit").get(headline=MAIN_HEADLINE)
+    image = article.lead_image
     assert image.caption == "Die neue Geschäftsführerin der KL.digital, Ilona Benz."
-    assert image.credit.label == "Thomas Kierok"
-    assert image.credit.licence == "Alle Rechte vorbehalten"
+    # The credit says what the picture is: a stand-in for the seed's photo, not that photo.
+    assert image.credit.label == "Platzhalterbild für ein Foto von Thomas Kierok"
+    assert not ImageCredit.objects.filter(creator="Thomas Kierok").exists()
+    for url in (article.get_absolute_url(), "/bildnachweise/"):
+        page = client.get(url).content.decode()
+        assert "Platzhalterbild für ein Foto von Thomas Kierok" in page
+        assert not re.search(r"Bildquelle: Thomas Kierok|>\s*Thomas Kierok\s*<", page), url
     assert "Platzhalter" in image.alt
     image.full_clean()
     with image.file.open() as f, PILImage.open(f) as picture:
@@ -173,12 +186,42 @@ def test_seed_teasers_are_articles_with_the_seed_dates_kickers_and_texts(demo):
     assert all(a.cities.exists() and a.topics.exists() for a in articles)
 
 
-def test_main_article_leads_and_the_teasers_follow_uncurated(demo):
+def test_the_newest_article_leads_and_the_others_follow_uncurated(demo, client):
+    assert not Teaser.objects.exists()  # nothing pinned: the newest leads
     lead = placement_teasers(Placement.LEAD, 1)
-    assert [t.article.headline for t in lead] == [MAIN_HEADLINE]
-    assert not Teaser.objects.filter(placement=Placement.MORE).exists()
+    assert [t.article.headline for t in lead] == ["VIAA setzt neue Maßstäbe"]
     more = placement_teasers(Placement.MORE, 15, exclude=[lead[0].article_id])
-    assert [t.display_headline for t in more] == [headline for _, _, headline in SEED_TEASERS]
+    assert [t.display_headline for t in more] == [
+        headline for _, _, headline in SEED_TEASERS[1:]] + [MAIN_HEADLINE]
+    page = client.get("/").content.decode()
+    lead_section = page.split('class="home-lead"', 1)[1].split("</section>", 1)[0]
+    assert "VIAA setzt neue Maßstäbe" in lead_section
+    assert MAIN_HEADLINE not in lead_section
+
+
+def test_reloading_an_old_demo_unpins_its_2021_lead_story(demo):
+    Teaser.objects.create(placement=Placement.LEAD, article=Article.objects.get(
+        headline=MAIN_HEADLINE), active_until=timezone.now() + timedelta(days=3650))
+    call_command("load_demo", stdout=StringIO())
+    assert not Teaser.objects.exists()
+
+
+def test_the_legal_pages_carry_marked_sample_texts(demo, client):
+    for url, title in (("/impressum/", "Impressum"), ("/datenschutz/", "Datenschutzerklärung"),
+                       ("/kontakt/", "Kontakt")):
+        page = client.get(url).content.decode()
+        assert f"<h1>{title}</h1>" in page
+        assert "Mustertext der Demo:" in page
+    impressum = client.get("/impressum/").content.decode()
+    assert "Verantwortlich für den Inhalt nach § 18 Abs. 2 MStV" in impressum
+    assert "Max Mustermann (Mustertext)" in impressum
+    assert LegalPage.objects.get(kind="impressum").versions.count() == 1
+    # A page an editor wrote is never replaced by the sample.
+    page = LegalPage.objects.get(kind="kontakt")
+    page.body = "<p>Schreiben Sie uns.</p>"
+    page.save()
+    call_command("load_demo", stdout=StringIO())
+    assert LegalPage.objects.get(kind="kontakt").body == "<p>Schreiben Sie uns.</p>"
 
 
 @pytest.mark.parametrize(

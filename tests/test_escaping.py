@@ -142,6 +142,7 @@ def hostile(make_article, make_image):
                  published_at=timezone.now() - timedelta(days=30))  # not in the news sitemap
     article.authors.add(author)
     Teaser.objects.create(placement=Placement.LEAD, article=article,
+                          active_until=timezone.now() + timedelta(days=1),
                           kicker=payload("teaser kicker"), headline=payload("teaser headline"),
                           text=payload("teaser text"))
     gone = make_article(headline=payload("gone"), status=Status.ARCHIVED,

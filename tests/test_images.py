@@ -5,6 +5,7 @@ import io
 import re
 import struct
 import zlib
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -13,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from PIL import Image as PillowImage
 from PIL import ImageCms
 from pytest_django.asserts import assertContains
@@ -408,7 +410,8 @@ def test_article_picture_is_eager_with_sizes_and_the_teasers_are_lazy_crops(
 def test_home_aufmacher_is_eager_and_the_other_teasers_lazy(client, make_article, make_image):
     first = make_article(lead_image=make_image(content=jpeg_bytes(1600, 900), alt_text="A"))
     second = make_article(lead_image=make_image(content=jpeg_bytes(1600, 900), alt_text="B"))
-    Teaser.objects.create(placement=Placement.LEAD, article=first)
+    Teaser.objects.create(placement=Placement.LEAD, article=first,
+                          active_until=timezone.now() + timedelta(days=1))
     Teaser.objects.create(placement=Placement.MORE, article=second)
 
     page = client.get("/").content.decode()

@@ -181,6 +181,7 @@ def test_other_changes_refresh_the_pages_that_show_them(client, newsroom, kind, 
         expected = "Thomas Kierok / Stadt Kaiserslautern"
     elif kind == "teaser":
         Teaser.objects.create(placement=Placement.LEAD, article=article,
+                              active_until=timezone.now() + timedelta(days=1),
                               headline="Kuratierte Überschrift")
         expected = "Kuratierte Überschrift"
     else:

@@ -72,7 +72,7 @@ def test_article_page_shows_caption_credit_and_body(client, demo):
     article = Article.objects.get(headline="KL.digital bekommt neue Geschäftsleitung")
     page = client.get(article.get_absolute_url()).content.decode()
     assert "Die neue Geschäftsführerin der KL.digital, Ilona Benz." in page
-    assert "(Bildquelle: Thomas Kierok)" in page
+    assert "(Bildquelle: Platzhalterbild für ein Foto von Thomas Kierok)" in page
     assert "Kaiserslautern auf seinem herzlich digitalen Weg zu begleiten" in page
     assert reverse("articles:person", args=["ilona-benz"]) in page
     assert "Weitere Meldungen" in page

@@ -1,5 +1,7 @@
 """Search: German full-text on PostgreSQL, a contains match on SQLite, one interface."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -152,3 +154,24 @@ def test_no_results_page_helps(client, demo):
 def test_search_form_on_every_page(client, demo):
     for url in ("/", reverse("articles:list"), reverse("articles:person", args=["ilona-benz"])):
         assert 'name="q"' in client.get(url).content.decode()
+
+
+
+# "Sensoren" stands just before the 1,000th character, where PostgreSQL's snippet source
+# ends, and far enough from the end for SQLite's window to end inside the text.
+LONG_BODY = "<p>" + "Die Stadt plant viel. " * 44 + (
+    "Neue Sensoren überwachen Verkehrsflüsse und Parkplätze in der Innenstadt täglich. "
+) + "Der Bürgermeister verlängert seinen Vertrag überraschend. " * 10 + "</p>"
+
+
+@pytest.mark.parametrize("text", ["Sensoren", "Stadt"])
+def test_snippets_end_at_word_boundaries(client, make_article, text):
+    make_article(headline="Personalien", body=LONG_BODY)
+    page = client.get(reverse("articles:list"), {"q": text}).content.decode()
+    snippet = re.search(r'class="teaser__snippet">(.*?)</p>', page, re.S)
+    assert snippet, page
+    assert f"<mark>{text}</mark>" in snippet.group(1)
+    words = set(re.sub(r"<[^>]+>", "", LONG_BODY).replace(".", " ").split())
+    shown = re.sub(r"</?mark>", "", snippet.group(1)).replace("…", " ").replace(".", " ")
+    # Every word the snippet shows is a whole word of the text: none is cut off.
+    assert set(shown.split()) <= words, set(shown.split()) - words

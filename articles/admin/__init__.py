@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from . import articles, images, newsletter, people, tags, teasers, users  # noqa: F401
+from . import articles, images, newsletter, people, site, tags, teasers, users  # noqa: F401
 
 admin.site.site_header = _("Newsroom – Redaktion")
 admin.site.site_title = _("Newsroom")

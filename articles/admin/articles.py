@@ -156,7 +156,8 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, EntitySuggestio
         (
             _("Veröffentlichung"),
             {"fields": ["state", "published_at", "slug", "authors", "correction",
-                        "changes_at", "workflow_comment", "edit_version"]},
+                        "changes_at", "workflow_comment", "accessibility_override",
+                        "edit_version"]},
         ),
     ]
 
@@ -174,8 +175,9 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, EntitySuggestio
         )
 
     def get_fieldsets(self, request, obj=None):
-        shown = ArticleAdminForm.fields_for_changes(obj, request.user)
-        hidden = {"correction", "changes_at"} - set(shown)
+        shown = [*ArticleAdminForm.fields_for_changes(obj, request.user),
+                 *ArticleAdminForm.fields_for_editors(request.user)]
+        hidden = {"correction", "changes_at", "accessibility_override"} - set(shown)
         return [(name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
                 for name, options in super().get_fieldsets(request, obj)]
 
@@ -250,6 +252,7 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, EntitySuggestio
             "preview_url": reverse("articles:preview", args=[article.pk]),
             "public_url": article.get_absolute_url() if article.is_public else None,
             "workflow_events": article.workflow_events.select_related("user")[:20],
+            "accessibility_findings": workflow.accessibility_findings(article),
         }
 
     def render_change_form(self, request, context, *args, **kwargs):
@@ -281,9 +284,15 @@ class ArticleAdmin(NewsroomAdminMixin, ArticleHistoryAdminMixin, EntitySuggestio
             event = workflow.perform(
                 article, form.transition, request.user, publish_at=form.step_time(),
                 comment=form.cleaned_data.get("workflow_comment", ""),
+                accessibility_override=form.cleaned_data.get("accessibility_override", ""),
             )
             self.message_user(request, _("Artikel %(step)s.") % {
                 "step": event.get_transition_display()}, messages.SUCCESS)
+            if form.accessibility_findings:
+                # Said at submission too, when nothing stops yet: the editor will ask.
+                self.message_user(request, _(
+                    "Barrierefreiheit: %(count)d Hinweis(e), siehe Artikelformular.") % {
+                    "count": len(form.accessibility_findings)}, messages.WARNING)
 
     def view_on_site(self, obj):
         # Drafts and scheduled articles have no public page yet.

@@ -172,6 +172,15 @@ class ArticleAdminForm(SluggedAdminForm):
                     "sieht den Kommentar im Artikel."),
     )
 
+    accessibility_override = forms.CharField(
+        label=_("Barrierefreiheit: trotzdem veröffentlichen"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Nur für die Chefredaktion: Begründung, warum der Artikel trotz "
+                    "schwerer Befunde der Barrierefreiheitsprüfung online gehen soll. Sie "
+                    "steht im Verlauf des Artikels."),
+    )
+
     class Meta:
         model = Article
         fields = [
@@ -192,6 +201,8 @@ class ArticleAdminForm(SluggedAdminForm):
         self.transition = transition or None
         self.conflict = None
         self.content = None
+        # The typed text's accessibility findings, once the form was checked.
+        self.accessibility_findings = None
         self.expected_version = self.instance.version
         self.fields["edit_version"].initial = self.instance.version
         self.working_copy = (
@@ -224,6 +235,11 @@ class ArticleAdminForm(SluggedAdminForm):
             if article.status == Status.PUBLISHED and workflow.can_publish(user):
                 fields.append("changes_at")
         return fields
+
+    @staticmethod
+    def fields_for_editors(user):
+        """Fields only people who publish see."""
+        return ["accessibility_override"] if workflow.can_publish(user) else []
 
     def clean(self):
         cleaned = super().clean()
@@ -312,11 +328,13 @@ class ArticleAdminForm(SluggedAdminForm):
             "cities": cleaned.get("cities") or [],
             "slug": self.content["slug"] if self.content else cleaned.get("slug", ""),
         }
+        self.accessibility_findings = workflow.accessibility_findings(self.instance, content)
         try:
             workflow.check(
                 self.instance, self.transition, self.user, content=content,
                 publish_at=self.step_time(),
                 comment=cleaned.get("workflow_comment", ""),
+                accessibility_override=cleaned.get("accessibility_override", ""),
             )
         except PermissionDenied as refusal:
             raise ValidationError(str(refusal), code="permission_denied") from refusal

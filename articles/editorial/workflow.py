@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from articles import images, surrogate_keys
-from articles.editorial import livecopy, previews, revisions
+from articles.editorial import accessibility, livecopy, previews, revisions
 from articles.models import (
     Article,
     ArticleRedirect,
@@ -55,6 +55,9 @@ STATE_LABELS = {
     TRASHED: gettext_lazy("Im Papierkorb"),
 }
 ANY_CHANGES = frozenset({ChangeState.DRAFT, ChangeState.REVIEW})
+# Steps that put content on the site: serious accessibility findings stop them.
+GOING_LIVE = frozenset({Transition.PUBLISH, Transition.SCHEDULE, Transition.PUBLISH_CHANGES,
+                        Transition.SCHEDULE_CHANGES})
 
 
 @dataclass(frozen=True)
@@ -231,26 +234,50 @@ def content_for_checks(data):
     }
 
 
+def _what_goes_live(article, content):
+    """What a publishing step would put on the site, as `publish_problems` takes it plus
+    the slug: the form's content, else the pending changes, else the row."""
+    if content is not None:
+        return content
+    working_copy = livecopy.working_copy_of(article)
+    data = working_copy.data if working_copy else revisions.snapshot(article)
+    return {**content_for_checks(data), "slug": data.get("slug", "")}
+
+
 def _problems_of_what_goes_live(article, content):
-    """Publish-time problems of what a publishing step would put on the site: the form's
-    content, else the pending changes, else the row."""
-    if content is None:
-        working_copy = livecopy.working_copy_of(article)
-        data = working_copy.data if working_copy else revisions.snapshot(article)
-        problems = publish_problems(**content_for_checks(data))
-        slug = data.get("slug", "")
-    else:
-        problems = publish_problems(**{k: v for k, v in content.items() if k != "slug"})
-        slug = content.get("slug", "")
-    slug_refusal = slug_problem(slug, article)
+    """Publish-time problems of what a publishing step would put on the site."""
+    live = _what_goes_live(article, content)
+    problems = publish_problems(**{k: v for k, v in live.items() if k != "slug"})
+    slug_refusal = slug_problem(live.get("slug", ""), article)
     return problems + ([slug_refusal] if slug_refusal else [])
 
 
-def check(article, transition, user, *, content=None, publish_at=None, comment="", now=None):
+def accessibility_findings(article, content=None):
+    """The accessibility findings (articles.editorial.accessibility) of what a publishing
+    step would put on the site."""
+    live = _what_goes_live(article, content)
+    return accessibility.check(live.get("body", ""), live.get("lead_image"))
+
+
+def _accessibility_refusal(findings, override):
+    """Why serious findings stop publishing, or None when there are none or an editor
+    gave a reason to publish all the same."""
+    serious = accessibility.serious(findings)
+    if not serious or override.strip():
+        return None
+    listed = "; ".join(f"{finding.message} („{finding.passage}“)" for finding in serious)
+    return _("Barrierefreiheit: %(findings)s. Bitte korrigieren, oder als Chefredaktion "
+             "unter „Barrierefreiheit: trotzdem veröffentlichen“ begründen, warum der Artikel "
+             "so online gehen soll.") % {"findings": listed}
+
+
+def check(article, transition, user, *, content=None, publish_at=None, comment="",
+          accessibility_override="", now=None):
     """Raise ValidationError (listing every problem) or PermissionDenied, or return the Step.
 
     `content` holds the values the article will have (a form's cleaned data); without it
-    the saved article, or its pending changes, are checked.
+    the saved article, or its pending changes, are checked. `accessibility_override`: an
+    editor's reason to publish despite serious accessibility findings.
     """
     now = now or timezone.now()
     step = STEPS.get(transition)
@@ -273,6 +300,11 @@ def check(article, transition, user, *, content=None, publish_at=None, comment="
         Transition.PUBLISH_CHANGES, Transition.SCHEDULE_CHANGES
     ):
         problems += _problems_of_what_goes_live(article, content)
+    if transition in GOING_LIVE:
+        refusal = _accessibility_refusal(accessibility_findings(article, content),
+                                         accessibility_override)
+        if refusal:
+            problems.append(refusal)
     if transition in (Transition.SCHEDULE, Transition.SCHEDULE_CHANGES) and (
         publish_at is None or publish_at <= now
     ):
@@ -339,12 +371,17 @@ def _take_status_step(article, step, publish_at, now):
 
 
 @transaction.atomic
-def perform(article, transition, user, *, publish_at=None, comment="", now=None):
+def perform(article, transition, user, *, publish_at=None, comment="",
+            accessibility_override="", now=None):
     """Take the step: check it, change the status or the pending changes, save, and
-    record event and revision."""
+    record event and revision. An accessibility override is recorded with the serious
+    findings it let through."""
     now = now or timezone.now()
     given, article = article, Article.objects.select_for_update().get(pk=article.pk)
-    step = check(article, transition, user, publish_at=publish_at, comment=comment, now=now)
+    step = check(article, transition, user, publish_at=publish_at, comment=comment,
+                 accessibility_override=accessibility_override, now=now)
+    overridden = accessibility.serious(accessibility_findings(article)) if (
+        transition in GOING_LIVE and accessibility_override.strip()) else []
     from_status = article.status
     if step.changes:
         _take_changes_step(article, step, publish_at, now)
@@ -355,6 +392,8 @@ def perform(article, transition, user, *, publish_at=None, comment="", now=None)
         to_status=article.status, user=user, comment=comment.strip(),
         publish_at=publish_at if transition == Transition.SCHEDULE_CHANGES
         else article.published_at if step.target == Status.PUBLISHED else None,
+        accessibility_override=accessibility_override.strip() if overridden else "",
+        accessibility_findings=[finding.as_dict() for finding in overridden],
     )
     revisions.record(article, user, note=str(event.get_transition_display()))
     given.refresh_from_db()  # the caller's copy now shows what was saved

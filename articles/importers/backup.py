@@ -55,6 +55,9 @@ from articles.models import (
     Image,
     ImageCredit,
     ImportedItem,
+    LegalPage,
+    LegalPageVersion,
+    NavigationItem,
     Organisation,
     Person,
     Revision,
@@ -72,9 +75,9 @@ FORMAT = "newsroom-archive"
 # 2: working copies of published articles, the trash, public correction notes, and the
 # versions of pictures, credits, people, organisations and teasers. 3: where imported
 # articles and pictures came from (their keys and old WordPress permalinks). 4: the old
-# addresses of renamed and merged topics, places, people and organisations. Older
-# versions still read.
-VERSION = 4
+# addresses of renamed and merged topics, places, people and organisations. 5: the legal
+# pages with their versions, and the main navigation. Older versions still read.
+VERSION = 5
 MANIFEST = "manifest.json"
 DATA_DIR = "data/"
 MEDIA_DIR = "media/"
@@ -95,6 +98,7 @@ def _users():
         Q(articles__isnull=False)
         | Q(pk__in=Revision.objects.values("user"))
         | Q(pk__in=WorkflowEvent.objects.values("user"))
+        | Q(pk__in=LegalPageVersion.objects.values("user"))
         | Q(is_staff=True)
     ).distinct()
 
@@ -119,6 +123,7 @@ def _parts(version=VERSION):
                 *([WorkingCopy] if version >= 2 else []),
                 *([ImportedItem] if version >= 3 else []),
                 *([SubjectRedirect] if version >= 4 else []),
+                *([LegalPage, LegalPageVersion, NavigationItem] if version >= 5 else []),
             )
         ),
     ]
@@ -251,6 +256,10 @@ def import_archive(path):
         try:
             with transaction.atomic():
                 _refuse_content()
+                if manifest["version"] >= 4:
+                    # The archive brings the legal pages; the empty ones the migration
+                    # made give way. Older archives leave them as they are.
+                    LegalPage.objects.all().delete()
                 _restore_rows(data)
                 if manifest["version"] < 2:
                     # As the migration to live versions did for existing sites.
@@ -404,13 +413,21 @@ def _check_pictures(archive, names):
 def _refuse_content():
     """Refuse a database with content: a restore merges nothing but the groups."""
     models = [get_user_model(), *apps.get_app_config("articles").get_models()]
-    found = {model: count for model in models if (count := model._default_manager.count())}
+    found = {model: count for model in models if (count := _content(model).count())}
     if found:
         raise ArchiveError(
             _("Die Zieldatenbank ist nicht leer (%(found)s). Ein Archiv lässt sich nur in "
               "eine frisch migrierte Datenbank ohne Inhalte importieren.")
             % {"found": _tally(found)}
         )
+
+
+def _content(model):
+    """A model's rows that are content: not the empty legal pages every migrated
+    database starts with."""
+    if model is LegalPage:
+        return LegalPage.objects.exclude(body="", responsible="")
+    return model._default_manager.all()
 
 
 def _restore_rows(data):

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0013_image_licences'),
+        ('articles', '0014_legal_pages_navigation_accessibility'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -17,6 +17,7 @@ from .newsletter import (
     Subscriber,
 )
 from .people import Affiliation, Organisation, Person
+from .site import LegalPage, LegalPageKind, LegalPageVersion, NavigationItem
 from .subjects import SubjectRedirect
 from .tags import City, TaggedCity, TaggedTopic, Topic
 from .teasers import Placement, Teaser
@@ -44,6 +45,10 @@ __all__ = [
     "ImageCredit",
     "ImportedItem",
     "LicenceType",
+    "LegalPage",
+    "LegalPageKind",
+    "LegalPageVersion",
+    "NavigationItem",
     "Organisation",
     "Person",
     "Placement",

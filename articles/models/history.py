@@ -73,6 +73,10 @@ class WorkflowEvent(models.Model):
     at = models.DateTimeField(_("am"), auto_now_add=True)
     publish_at = models.DateTimeField(_("Veröffentlichung"), null=True, blank=True)
     comment = models.TextField(_("Kommentar"), blank=True)
+    # An editor published despite serious accessibility findings: why, and which.
+    accessibility_override = models.TextField(_("Begründung (Barrierefreiheit)"), blank=True)
+    accessibility_findings = models.JSONField(_("übergangene Befunde"), default=list,
+                                              blank=True)
 
     class Meta:
         verbose_name = _("Workflow-Schritt")

@@ -62,7 +62,15 @@ class Teaser(Versioned):
                 | Q(active_until__gt=models.F("active_from")),
                 name="teaser_window_ends_after_start",
                 violation_error_message=_("„Sichtbar bis“ liegt vor „sichtbar ab“."),
-            )
+            ),
+            # Without a pin the newest article leads the home page; a pin that never
+            # ended would keep an old story on top of all later news.
+            models.CheckConstraint(
+                condition=~Q(placement=Placement.LEAD) | Q(active_until__isnull=False),
+                name="lead_teaser_has_end",
+                violation_error_message=_("Ein angehefteter Aufmacher braucht ein Ende: "
+                                          "bitte „sichtbar bis“ angeben."),
+            ),
         ]
 
     def __str__(self):

@@ -23,7 +23,7 @@ from jinja2 import Environment, pass_context
 from articles import images
 from articles.models import Teaser
 
-from . import feeds, seo
+from . import feeds, navigation, seo
 
 # How each kind of picture shows, after static/css/site.css: whether it is a 16:9 crop,
 # and the `sizes` that tell the browser how wide it is before any CSS has loaded.
@@ -48,6 +48,7 @@ def environment(**options):
         canonical_url=canonical_url,
         absolute_url=absolute_url,
         feed_links=feeds.feed_links,
+        main_navigation=navigation.main_navigation,
         news_article_json_ld=news_article_json_ld,
         get_current_language=translation.get_language,
     )
@@ -55,6 +56,7 @@ def environment(**options):
         date=date,
         truncatechars=defaultfilters.truncatechars,
         capfirst=defaultfilters.capfirst,
+        linebreaksbr=defaultfilters.linebreaksbr,
         as_teasers=as_teasers,
         model_name=model_name,
         roles_by_period=roles_by_period,

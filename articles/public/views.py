@@ -30,7 +30,7 @@ from articles.models import (
 )
 from articles.models.relations import load_relations
 from articles.models.teasers import Placement, placement_teasers
-from articles.public import archive, credits
+from articles.public import archive, credits, legal
 from articles.public.feedback import FeedbackForm
 from articles.public.filters import ArticleFilter
 from articles.public.pagination import ListPaginationMixin
@@ -294,3 +294,10 @@ def accessibility(request):
 def image_credits(request):
     """Bildnachweise: who made each picture the site shows, and where it shows."""
     return render(request, "articles/credits.html", {"groups": credits.credit_groups()})
+
+
+def legal_page(request, kind):
+    """Impressum, Datenschutz or Kontakt, as editors wrote them in the admin."""
+    surrogate_keys.lists_shown()
+    surrogate_keys.shows(surrogate_keys.legal_page_key(kind))
+    return render(request, "pages/legal.html", {"page": legal.page_for(kind)})

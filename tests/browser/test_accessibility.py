@@ -39,7 +39,11 @@ PAGES = {
     "archive month": ("articles:archive_month", [2025, 4], ""),
     "accessibility statement": ("articles:accessibility", [], ""),
     "newsletter sign-up": ("newsletter:subscribe", [], "?kommune=kaiserslautern"),
+    "impressum": ("articles:legal", ["impressum"], ""),
+    "privacy": ("articles:legal", ["datenschutz"], ""),
+    "contact": ("articles:legal", ["kontakt"], ""),
 }
+LEGAL_PAGES = ["impressum", "privacy", "contact"]
 
 
 def url_of(name):
@@ -82,6 +86,16 @@ def test_no_serious_accessibility_violations(new_page, demo, name, width):
     page = open_page(new_page, url_of(name), width)
     violations = blocking_violations(page)
     assert not violations, f"{name} at {width} px:\n{describe(violations)}"
+
+
+@pytest.mark.parametrize("name", LEGAL_PAGES)
+def test_legal_pages_have_no_accessibility_violation_at_all(new_page, demo, name):
+    page = open_page(new_page, url_of(name))
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )["violations"]
+    assert not violations, describe(violations)
 
 
 def focus(page):
