@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import City, LegalPage, NavigationItem, Placement, Status, Teaser, Topic
-from tests.public_urls import concrete_urls
+from tests.public_urls import concrete_urls, newsletter_values
 from tests.test_page_cache import fetch
 from tests.test_query_budget import add_articles
 
@@ -51,6 +51,7 @@ def test_every_public_page_links_the_legal_pages(client, make_article, make_imag
         "year": [article.published_at.year], "month": [article.published_at.month],
         "day": [article.published_at.day], "section": ["artikel"],
         "name": [article.lead_image.file.name],
+        **newsletter_values(),
     }
     pages = 0
     for _name, url in concrete_urls(values):
