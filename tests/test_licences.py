@@ -16,7 +16,7 @@ from django.utils import timezone
 from articles.models import ImageCredit, LicenceType, Person, Status, Teaser
 from articles.models.teasers import Placement
 from articles.public.sitemaps import SITEMAPS
-from tests.public_urls import concrete_urls
+from tests.public_urls import concrete_urls, newsletter_values
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +72,7 @@ def walk(client, licensed):
         "section": sorted(SITEMAPS),
         "name": [name for image in licensed["images"] for name in (
             image.file.name, *image.renditions.values_list("file", flat=True))],
+        **newsletter_values(),
     }
     for _name, url in concrete_urls(values):
         response = client.get(url)

@@ -136,7 +136,8 @@ def two_topics(make_article):
     both = make_article(headline="Beides", topics=[kept, gone])
     only_gone = make_article(headline="Nur die alte Schreibweise", topics=[gone])
     make_article(headline="Nur die neue", topics=[kept])
-    Teaser.objects.create(placement="aufmacher", article=only_gone)
+    Teaser.objects.create(placement="aufmacher", article=only_gone,
+                          active_until=timezone.now() + timedelta(days=7))
     return kept, gone, both, only_gone
 
 

@@ -26,7 +26,8 @@ def test_editor_merges_two_topics_after_seeing_what_changes(new_page, staff, liv
     kept = Topic.objects.create(name="Smart City")
     gone = Topic.objects.create(name="Smart Cities")
     published("Neue Sensoren", topics=[gone])
-    Teaser.objects.create(placement="aufmacher", article=published("Masterplan", topics=[gone]))
+    Teaser.objects.create(placement="aufmacher", article=published("Masterplan", topics=[gone]),
+                          active_until=timezone.now() + timedelta(days=7))
     published("Stadtlabor", topics=[kept])
     page = new_page()
     log_in(page, "erik")
