@@ -36,6 +36,7 @@ from articles.models import (
     Image,
     ImageCredit,
     LegalPageKind,
+    NavigationItem,
     Organisation,
     Person,
     Placement,
@@ -670,6 +671,14 @@ def load():
     Teaser.objects.filter(placement=Placement.LEAD, article=main).delete()
     for kind, text in LEGAL_PAGES.items():
         tally(_legal_page(kind, text))
+    # The main navigation an editor would choose: the leading topics and the place of the
+    # main story. Once the navigation has items, it is the editors' and stays as it is.
+    if not NavigationItem.objects.exists():
+        leading = [topics["Smart City"], topics["Verkehr"], topics["Mobilität"],
+                   cities["Kaiserslautern"]]
+        for position, subject in enumerate(leading):
+            NavigationItem.objects.create(position=position,
+                                          **{subject._meta.model_name: subject})
     return tally
 
 
