@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import slug_re
 from django.db.models import Value
 from django.forms import renderers
 from django.forms.models import ModelChoiceField
@@ -117,8 +118,11 @@ class PublicSubjectField(ModelChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        found = self.queryset.model.objects.public().filter(slug=str(value)).first()
-        if found is None:
+        # Only a slug can name one; anything else (a NUL byte, which PostgreSQL refuses in
+        # a query) is no choice.
+        found = slug_re.match(str(value)) and (
+            self.queryset.model.objects.public().filter(slug=str(value)).first())
+        if not found:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return found
 
