@@ -92,6 +92,12 @@ class PostgresSearch:
         query = self.query(text)
         return queryset.none() if query is None else queryset.filter(search_vector=query)
 
+    def either(self, window, others):
+        """Q for the articles in `window` or in any of `others` (id subqueries), as one
+        UNION that PostgreSQL reads before it touches the articles: an OR of the two would
+        be checked against every published article."""
+        return Q(pk__in=window.union(*others, all=True))
+
     def ranked(self, queryset, text):
         rank = SearchRank(F("search_vector"), self.query(text) or SearchQuery(""))
         return queryset.annotate(search_rank=rank).order_by("-search_rank", "-published_at",
@@ -125,6 +131,14 @@ class SimpleSearch:
 
     def matches(self, queryset, text):
         return queryset.containing(text)
+
+    def either(self, window, others):
+        """Q for the articles in `window` or in any of `others`. SQLite allows no LIMIT
+        inside a UNION; on a site small enough for it, an OR costs little."""
+        found = Q(pk__in=window)
+        for other in others:
+            found |= Q(pk__in=other)
+        return found
 
     def ranked(self, queryset, text):
         in_headline = Q()
@@ -175,9 +189,9 @@ def search(queryset, text):
     engine = backend()
     window = engine.matches(queryset, text).newest().values("pk")[:SEARCH_WINDOW]
     # Also the articles about a subject one of whose other names is the search text
-    # ("OZG": the Onlinezugangsgesetz's), in the same query: beside the text's window,
-    # not inside it, so that PostgreSQL still finds the text's matches by their index.
-    found = Q(pk__in=window) | queryset.about_subject_called(text)
+    # ("OZG": the Onlinezugangsgesetz's): beside the text's window, not inside it, so that
+    # the text's matches are still found by their index.
+    found = engine.either(window, queryset.about_subject_called(text))
     return engine.ranked(queryset.filter(found), text)
 
 

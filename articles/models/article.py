@@ -107,19 +107,20 @@ class ArticleQuerySet(models.QuerySet):
         return qs
 
     def about_subject_called(self, text):
-        """Q for articles about a topic, place, person or organisation one of whose other
-        names is `text` (search: "OZG" finds the Onlinezugangsgesetz's articles)."""
-        about = Q(pk__in=[])
-        for link, article_field, subject_field, model in (
-            (TaggedTopic, "content_object", "tag", Topic),
-            (TaggedCity, "content_object", "tag", City),
-            (Article.people.through, "article", "person", Person),
-            (Article.organisations.through, "article", "organisation", Organisation),
-        ):
-            about |= Q(Exists(link.objects.filter(
-                **{article_field: OuterRef("pk"),
-                   f"{subject_field}__in": model.objects.filter(called(text))})))
-        return about
+        """Subqueries, one per kind of subject, of the ids of articles about a topic,
+        place, person or organisation one of whose other names is `text` (search: "OZG"
+        finds the Onlinezugangsgesetz's articles). Each reads the subjects' names and
+        the link table's index, never the articles."""
+        return [
+            link.objects.filter(**{f"{subject_field}__in": model.objects.filter(called(text))})
+            .order_by().values_list(article_field, flat=True)
+            for link, article_field, subject_field, model in (
+                (TaggedTopic, "content_object", "tag", Topic),
+                (TaggedCity, "content_object", "tag", City),
+                (Article.people.through, "article", "person", Person),
+                (Article.organisations.through, "article", "organisation", Organisation),
+            )
+        ]
 
     def in_state(self, state):
         """Narrow to articles about a place in the Bundesland `state` (its code, "RP")."""
