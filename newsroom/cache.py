@@ -1,14 +1,19 @@
-"""A Redis cache that fails open: when Redis is away, the site serves without its cache.
+"""The site's two cache backends, as newsroom/settings.py chooses them.
 
-Django's RedisCache raises on a lost connection, which would turn a cache outage into
-an outage of every page. Here each call answers like a cache miss (or a write that did
-not happen) instead, and the short socket timeouts set in settings keep a worker from
-waiting on a Redis that does not answer.
+- FailOpenRedisCache (with REDIS_URL, shared by several machines): Django's RedisCache
+  raises on a lost connection, which would turn a cache outage into an outage of every
+  page. Here each call answers like a cache miss (or a write that did not happen) instead,
+  and the short socket timeouts set in settings keep a worker from waiting on a Redis that
+  does not answer.
+- FileCache (without Redis, shared by the workers of one machine): Django's file cache,
+  made cheap to write to.
 """
 
+import itertools
 import logging
 import time
 
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
@@ -70,3 +75,19 @@ class FailOpenRedisCache(RedisCache):
 
     def clear(self):
         return self._guard(super().clear, None)
+
+
+class FileCache(FileBasedCache):
+    """Django's FileBasedCache counts its files before every write, to cull when there
+    are more than MAX_ENTRIES: a listing of the whole folder, 14 ms at 20,000 entries, on
+    each page, count and version it keeps. Here one write in CULL_EVERY (per process)
+    counts; the folder may hold that many entries per worker beyond MAX_ENTRIES between
+    counts. Culling drops entries at random, as Django's does: a dropped key version only
+    renews the pages that showed it (articles.surrogate_keys)."""
+
+    CULL_EVERY = 100
+    _writes = itertools.count()
+
+    def _cull(self):
+        if next(self._writes) % self.CULL_EVERY == 0:
+            super()._cull()

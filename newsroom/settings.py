@@ -202,9 +202,11 @@ else:
     # (Local memory would give each worker its own stale copy.) Redis for several machines.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "newsroom.cache.FileCache",
             "LOCATION": env.str("NEWSROOM_CACHE_DIR", default=str(BASE_DIR / "cache")),
-            "OPTIONS": {"MAX_ENTRIES": 20_000},
+            # Pages, counts and key versions: room for the pages of 100,000 articles.
+            "OPTIONS": {"MAX_ENTRIES": env.int("NEWSROOM_CACHE_MAX_ENTRIES",
+                                               default=200_000)},
         }
     }
 

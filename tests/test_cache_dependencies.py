@@ -50,7 +50,7 @@ def test_publishing_a_renews_what_lists_it_and_leaves_other_pages_cached(
             assert fetch(client, url)[1] == "hit", url
     for url in renewed:
         response, state = fetch(client, url)
-        assert state == "miss", url
+        assert state == "stale", url
         assert "Straßenbahn kommt" in response.content.decode(), url
 
 
@@ -67,7 +67,7 @@ def test_a_correction_renews_the_articles_page_and_the_lists_showing_it(
 
     for url in (a.get_absolute_url(), "/"):
         response, state = fetch(client, url)
-        assert state == "miss" and "Straßenbahn kommt 2027" in response.content.decode(), url
+        assert state == "stale" and "Straßenbahn kommt 2027" in response.content.decode(), url
     for url in (b.get_absolute_url(), topic_url("bildung")):
         response, state = fetch(client, url)
         assert state == "hit", (url, response.status_code, dict(response.headers))
@@ -135,4 +135,4 @@ def test_a_purge_that_fails_loses_nothing(settings, editor, news, client,
     with django_capture_on_commit_callbacks(execute=True):
         workflow.perform(news["a"], Transition.PUBLISH, editor)
     response, state = fetch(client, "/")
-    assert state == "miss" and "Straßenbahn kommt" in response.content.decode()
+    assert state == "stale" and "Straßenbahn kommt" in response.content.decode()
