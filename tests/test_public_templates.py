@@ -115,6 +115,23 @@ def test_decorative_image_gets_empty_alt(client, make_article, make_image):
     assertContains(response, 'alt=""', count=2)  # the logo and the picture
 
 
+def test_a_changed_picture_shows_at_once_although_workers_keep_pictures(
+    client, settings, make_article, make_image
+):
+    settings.NEWSROOM_PAGE_CACHE = False
+    image = make_image(alt_text="Ein Bus an der Haltestelle")
+    article = make_article(lead_image=image)
+    first = client.get(article.get_absolute_url()).content.decode()
+    assert 'alt="Ein Bus an der Haltestelle"' in first
+
+    image.alt_text, image.focal_x, image.focal_y = "Eine Straßenbahn", 0.9, 0.1
+    image.save()
+    second = client.get(article.get_absolute_url()).content.decode()
+    assert 'alt="Eine Straßenbahn"' in second
+    # The focal point is part of every rendition's address (its version).
+    assert set(re.findall(r"\?v=(\w+)", first)) != set(re.findall(r"\?v=(\w+)", second))
+
+
 def test_filter_form_labels_chips_and_reset(client, make_article):
     person = Person.objects.create(name="Dieter Rombach")
     make_article(headline="KIMONO sorgt für Neustart", people=[person])

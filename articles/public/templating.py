@@ -12,6 +12,8 @@ which Babel's Jinja2 extractor reads), translated by Django's active language.
 
 import functools
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import defaultfilters, defaulttags
 from django.templatetags.static import static
 from django.urls import reverse
@@ -21,7 +23,7 @@ from django.utils.safestring import mark_safe
 from jinja2 import Environment, pass_context
 
 from articles import images
-from articles.models import Teaser
+from articles.models import Image, Teaser
 
 from . import feeds, navigation, seo
 
@@ -135,10 +137,33 @@ def picture(context, image, layout="column", eager=False):
     nothing moves when it loads) and a <source> for each better format; lazy unless
     `eager` (above the fold). `layout` is one of LAYOUTS.
 
-    Written in Python: it is the innermost part of every teaser.
+    Written in Python: it is the innermost part of every teaser. A public page's
+    <picture> follows from the picture's row and the storage alone (public files have
+    plain, unsigned URLs): each worker keeps the last thousands it wrote, as a function of
+    exactly those, so a changed picture (a new file, focal point or alt text) is a new
+    entry and none is ever stale, in whichever worker. Another storage empties them.
     """
+    if _staff_preview(context):
+        return _picture_html(image, image.alt, layout, eager, staff=True)
+    return _public_picture_html(image.file.name, image.width, image.height,
+                                image.focal_x, image.focal_y, image.alt, layout, eager)
+
+
+@functools.lru_cache(maxsize=4096)
+def _public_picture_html(name, width, height, focal_x, focal_y, alt, layout, eager):
+    image = Image(file=name, width=width, height=height, focal_x=focal_x, focal_y=focal_y)
+    return _picture_html(image, alt, layout, eager, staff=False)
+
+
+@receiver(setting_changed)
+def _forget_pictures(setting, **kwargs):
+    if setting in ("STORAGES", "MEDIA_URL"):
+        _public_picture_html.cache_clear()
+
+
+def _picture_html(image, alt, layout, eager, *, staff):
     crop, sizes = LAYOUTS[layout]
-    found = images.picture(image, crop=crop, staff=_staff_preview(context))
+    found = images.picture(image, crop=crop, staff=staff)
     if found is None:
         return ""
     sources = "".join(
@@ -147,7 +172,7 @@ def picture(context, image, layout="column", eager=False):
     )
     img = format_html(
         '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{}>',
-        found.src, found.fallback_srcset, sizes, found.width, found.height, image.alt,
+        found.src, found.fallback_srcset, sizes, found.width, found.height, alt,
         "" if eager else mark_safe(' loading="lazy"'),
     )
     return mark_safe(f"<picture>{sources}{img}</picture>")  # noqa: S308 (all escaped)
