@@ -9,10 +9,23 @@ developer's database never turns into the benchmark's.
 
 import os
 import secrets
+from pathlib import Path
+from urllib.parse import urlparse
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
 # One key for the whole run: the measuring process and gunicorn share sessions.
 SECRET_KEY = secrets.token_urlsafe(50)
+
+
+def database_url():
+    return os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+
+
+def cache_dir():
+    """The file cache of the site under test (without REDIS_URL): one per database, so
+    that no page or count of another database's newsroom is ever served, and emptied
+    by bench/run.py each time gunicorn starts, so every run starts cold."""
+    return Path(__file__).resolve().parent / "cache" / urlparse(database_url()).path.strip("/")
 
 
 def environment(page_cache=False):
@@ -24,7 +37,8 @@ def environment(page_cache=False):
         "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
         "HTTPS": "0",
-        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
+        "DATABASE_URL": database_url(),
+        "NEWSROOM_CACHE_DIR": str(cache_dir()),
         "NEWSROOM_PAGE_CACHE": "1" if page_cache else "0",
         # wrk is one client address: the API's rate limit would measure 429s.
         "NEWSROOM_API_RATE_LIMIT": "1000000000",

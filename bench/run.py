@@ -18,6 +18,7 @@ import json
 import math
 import os
 import random
+import shutil
 import signal
 import socket
 import statistics
@@ -283,6 +284,7 @@ def serve(env, workers, log_path):
     block ends (its whole process group, so no worker outlives it)."""
     port = free_port()
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(bench.cache_dir(), ignore_errors=True)
     command = [
         _tool("gunicorn"), "newsroom.wsgi:application", "--bind", f"{LOOPBACK}:{port}",
         "--workers", str(workers), "--worker-class", "sync", "--timeout", "120",

@@ -9,7 +9,6 @@
   made cheap to write to.
 """
 
-import itertools
 import logging
 import time
 
@@ -79,15 +78,18 @@ class FailOpenRedisCache(RedisCache):
 
 class FileCache(FileBasedCache):
     """Django's FileBasedCache counts its files before every write, to cull when there
-    are more than MAX_ENTRIES: a listing of the whole folder, 14 ms at 20,000 entries, on
-    each page, count and version it keeps. Here one write in CULL_EVERY (per process)
-    counts; the folder may hold that many entries per worker beyond MAX_ENTRIES between
-    counts. Culling drops entries at random, as Django's does: a dropped key version only
-    renews the pages that showed it (articles.surrogate_keys)."""
+    are more than MAX_ENTRIES: a listing of the whole folder (14 ms at 20,000 entries,
+    100 ms at 150,000) on each page, count and key version a miss keeps. Here each
+    process counts at most once per CULL_SECONDS, so one request a minute per worker pays
+    for it; between counts the folder may grow by what the site writes in that time.
+    Culling drops entries at random, as Django's does: a dropped key version only renews
+    the pages that showed it (articles.surrogate_keys)."""
 
-    CULL_EVERY = 100
-    _writes = itertools.count()
+    CULL_SECONDS = 60
+    _counted_at = None  # per process: when this worker last counted the folder
 
     def _cull(self):
-        if next(self._writes) % self.CULL_EVERY == 0:
+        now = time.monotonic()
+        if FileCache._counted_at is None or now - FileCache._counted_at >= self.CULL_SECONDS:
+            FileCache._counted_at = now
             super()._cull()

@@ -1,6 +1,7 @@
 """The cache without Redis (newsroom.cache.FileCache): all workers of a machine share its
 folder, and a write does not list the whole folder."""
 
+import time
 from unittest import mock
 
 from newsroom.cache import FileCache
@@ -10,22 +11,35 @@ def file_cache(folder, max_entries):
     return FileCache(str(folder), {"OPTIONS": {"MAX_ENTRIES": max_entries}})
 
 
-def test_a_write_does_not_list_the_folder_each_time(tmp_path):
+def counting():
+    return mock.patch.object(FileCache, "_list_cache_files", autospec=True,
+                             side_effect=FileCache._list_cache_files)
+
+
+def a_minute_passed(monkeypatch):
+    monkeypatch.setattr(FileCache, "_counted_at", time.monotonic() - FileCache.CULL_SECONDS)
+
+
+def test_writes_within_a_minute_list_the_folder_once(tmp_path, monkeypatch):
     cache = file_cache(tmp_path, max_entries=10_000)
-    with mock.patch.object(FileCache, "_list_cache_files",
-                           autospec=True, side_effect=FileCache._list_cache_files) as listing:
-        for number in range(2 * FileCache.CULL_EVERY):
+    a_minute_passed(monkeypatch)
+    with counting() as listing:
+        for number in range(200):
             cache.set(f"page-{number}", "<html>")
-    assert listing.call_count <= 2
-    assert cache.get(f"page-{2 * FileCache.CULL_EVERY - 1}") == "<html>"
+    assert listing.call_count == 1
+    assert cache.get("page-199") == "<html>"
 
 
-def test_the_folder_is_still_culled_beyond_its_entries(tmp_path):
-    entries = 3 * FileCache.CULL_EVERY
-    cache = file_cache(tmp_path, max_entries=entries)
-    for number in range(10 * FileCache.CULL_EVERY):
+def test_the_folder_is_culled_beyond_its_entries_once_a_minute(tmp_path, monkeypatch):
+    cache = file_cache(tmp_path, max_entries=60)
+    a_minute_passed(monkeypatch)
+    for number in range(90):
         cache.set(f"page-{number}", number)
-    assert len(list(tmp_path.glob("*.djcache"))) < entries + FileCache.CULL_EVERY
+    assert len(list(tmp_path.glob("*.djcache"))) == 90  # counted at the first write only
+
+    a_minute_passed(monkeypatch)
+    cache.set("page-90", 90)
+    assert len(list(tmp_path.glob("*.djcache"))) == 91 - 90 // 3
 
 
 def test_two_processes_share_what_one_wrote(tmp_path):
