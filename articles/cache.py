@@ -130,7 +130,7 @@ def remember(name, compute, *, lists=None):
         surrogate_keys.shows(*keys)
     key = f"newsroom:data:{name}"
     entry = cache.get(key)
-    if entry is not None and surrogate_keys.still_fresh(entry["versions"]):
+    if entry is not None and surrogate_keys.still_fresh(entry):
         return entry["value"]
     stamp = surrogate_keys.stamp()
     value = compute()
@@ -146,7 +146,7 @@ def remember_shown(name, compute, *, follows=(surrogate_keys.LISTING,)):
     pages showing it need not renew with every list."""
     key = f"newsroom:data:{name}"
     entry = cache.get(key)
-    if entry is not None and surrogate_keys.still_fresh(entry["versions"]):
+    if entry is not None and surrogate_keys.still_fresh(entry):
         surrogate_keys.shows(*(k for k in entry["versions"] if k not in follows))
         return entry["value"]
     stamp = surrogate_keys.stamp()
@@ -159,13 +159,14 @@ def remember_shown(name, compute, *, follows=(surrogate_keys.LISTING,)):
 
 def _keep(key, stamp, entry, keys):
     """Store entry(versions of `keys`) under `key` for as long as it may live, unless
-    public content changed since `stamp` was read: what was read may be old already."""
+    public content changed since `stamp` was read: what was read may be old already.
+    The entry keeps that stamp too (surrogate_keys.still_fresh)."""
     timeout = lifetime()
     if timeout <= 0:
         return
     made_with = surrogate_keys.versions(keys)
     if None not in made_with.values() and surrogate_keys.stamp() == stamp:
-        cache.set(key, entry(made_with), timeout)
+        cache.set(key, {**entry(made_with), "stamp": stamp}, timeout)
 
 
 class PageCacheMiddleware:
@@ -182,7 +183,7 @@ class PageCacheMiddleware:
             return response
         key = self.key(request)
         entry = cache.get(key)
-        if entry is not None and surrogate_keys.still_fresh(entry["versions"]):
+        if entry is not None and surrogate_keys.still_fresh(entry):
             return self.respond(request, self.from_entry(entry), state="hit")
         stamp = surrogate_keys.stamp()
         with surrogate_keys.recording() as shown:

@@ -157,8 +157,15 @@ def versions(keys):
     return {key: found.get(name) for name, key in names.items()}
 
 
-def still_fresh(made_with):
-    """Whether no key has changed since a response was made with these versions."""
+def still_fresh(entry):
+    """Whether no key has changed since `entry` (a kept response or datum, articles.cache)
+    was made with its "versions". While the stamp read before it was made is still the
+    current one, nothing public has changed at all: one read answers, rather than one per
+    key it shows (the file cache reads each from a file of its own)."""
+    made_at = entry.get("stamp")
+    if made_at is not None and cache.get(STAMP_KEY) == made_at:
+        return True
+    made_with = entry["versions"]
     current = cache.get_many([VERSION_PREFIX + key for key in made_with])
     return all(current.get(VERSION_PREFIX + key) == version
                for key, version in made_with.items())
@@ -195,7 +202,8 @@ def changed_everything():
 def _bump(keys):
     """New versions for `keys`, and a new stamp. New numbers rather than increments: the
     file-based cache increments by reading and writing, and two workers could both
-    write N + 1, the second change then going unnoticed."""
+    write N + 1, the second change then going unnoticed. The stamp goes first: while a
+    reader still finds the old stamp, no key has changed yet (still_fresh)."""
     now = time.time_ns()
     cache.set_many({STAMP_KEY: now, **{VERSION_PREFIX + key: now for key in keys}},
                    timeout=None)

@@ -78,8 +78,8 @@ class FailOpenRedisCache(RedisCache):
 
 class FileCache(FileBasedCache):
     """Django's FileBasedCache counts its files before every write, to cull when there
-    are more than MAX_ENTRIES: a listing of the whole folder (14 ms at 20,000 entries,
-    100 ms at 150,000) on each page, count and key version a miss keeps. Here each
+    are more than MAX_ENTRIES: a listing of the whole folder (14 ms at 20,000 entries, and
+    growing with them) on each page, count and key version a miss keeps. Here each
     process counts at most once per CULL_SECONDS, so one request a minute per worker pays
     for it; between counts the folder may grow by what the site writes in that time.
     Culling drops entries at random, as Django's does: a dropped key version only renews

@@ -1,10 +1,12 @@
 """The anonymous page cache: hits, bypasses, exact invalidation, scheduled articles, 304."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -47,6 +49,31 @@ def test_hits_run_no_queries(client, make_article, django_assert_num_queries):
     fetch(client, "/")
     with django_assert_num_queries(0):
         assert fetch(client, "/")[1] == "hit"
+
+
+def test_while_nothing_changed_a_hit_checks_one_stamp_not_every_key(
+    client, make_article, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        shown = make_article(headline="Ruhiger Tag")
+        draft = make_article(headline="Noch in Arbeit", status=Status.DRAFT)
+    fetch(client, "/")
+    asked = []
+
+    def get_many(keys, *args, **kwargs):
+        asked.extend(keys)
+        return original(keys, *args, **kwargs)
+
+    original = cache.get_many
+    with mock.patch.object(cache, "get_many", side_effect=get_many):
+        assert fetch(client, "/")[1] == "hit"
+        assert f"newsroom:key:article-{shown.pk}" not in asked
+        # Once anything changed, the page's own keys decide: still a hit here.
+        with django_capture_on_commit_callbacks(execute=True):
+            draft.headline = "Immer noch in Arbeit"
+            draft.save()
+        assert fetch(client, "/")[1] == "hit"
+        assert f"newsroom:key:article-{shown.pk}" in asked
 
 
 def test_logged_in_staff_bypass_the_cache(editor_client, make_article):
