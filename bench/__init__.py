@@ -9,6 +9,7 @@ developer's database never turns into the benchmark's.
 
 import os
 import secrets
+import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -23,9 +24,13 @@ def database_url():
 
 def cache_dir():
     """The file cache of the site under test (without REDIS_URL): one per database, so
-    that no page or count of another database's newsroom is ever served, and emptied
-    by bench/run.py each time gunicorn starts, so every run starts cold."""
+    that no page or count of another database's newsroom is ever served."""
     return Path(__file__).resolve().parent / "cache" / urlparse(database_url()).path.strip("/")
+
+
+def empty_cache():
+    """Before each measurement: every run starts cold."""
+    shutil.rmtree(cache_dir(), ignore_errors=True)
 
 
 def environment(page_cache=False):
