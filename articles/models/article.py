@@ -94,8 +94,13 @@ class ArticleQuerySet(models.QuerySet):
             )
         if city is not None:
             # A Land or Kreis: every place inside it.
-            qs = qs.filter(Exists(TaggedCity.objects.filter(
-                City.inside(city, prefix="tag__"), content_object=OuterRef("pk"))))
+            if isinstance(city, City | int):
+                # A given place: its places first, as ids the link table's index looks
+                # up; tested per link row, the OR over parents read every recent link.
+                inside = Q(tag__in=City.objects.filter(City.inside(city)).values("pk"))
+            else:
+                inside = City.inside(city, prefix="tag__")  # an outer query's place
+            qs = qs.filter(Exists(TaggedCity.objects.filter(inside, content_object=OuterRef("pk"))))
         if person is not None:
             through = Article.people.through
             qs = qs.filter(Exists(through.objects.filter(article=OuterRef("pk"), person=person)))

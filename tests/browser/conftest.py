@@ -1,9 +1,13 @@
 """Headless Chromium (Debian's package) driven by Playwright against Django's live server."""
 
+import contextlib
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -19,6 +23,42 @@ CHROMIUM_ARGS = [
 # Playwright's sync API keeps an event loop in the test thread; the test's own ORM calls
 # are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class Requests:
+    """The live server's requests in flight. On SQLite the server's threads share the
+    test's in-memory database connection, so a request still running when the next test
+    sets up (the presence beacon a closing editor page sends) would use it at once."""
+
+    lock = threading.Lock()
+    running = 0
+
+    @classmethod
+    def started(cls, **kwargs):
+        with cls.lock:
+            cls.running += 1
+
+    @classmethod
+    def finished(cls, **kwargs):
+        with cls.lock:
+            cls.running -= 1
+
+    @classmethod
+    def wait_until_quiet(cls, quiet=0.2, deadline=10):
+        """Until no request has run for `quiet` seconds (or `deadline` has passed)."""
+        end, calm_since = time.monotonic() + deadline, None
+        while time.monotonic() < end:
+            if cls.running:
+                calm_since = None
+            elif calm_since is None:
+                calm_since = time.monotonic()
+            elif time.monotonic() - calm_since >= quiet:
+                return
+            time.sleep(0.01)
+
+
+request_started.connect(Requests.started)
+request_finished.connect(Requests.finished)
 
 
 def pytest_collection_modifyitems(items):
@@ -40,8 +80,10 @@ def browser():
 
 
 @pytest.fixture
-def new_page(browser, live_server):
-    """Open a fresh browser context (own cookies) on the live server; closed after the test.
+def new_page(browser, live_server, transactional_db):
+    """Open a fresh browser context (own cookies) on the live server; closed after the test,
+    and before the test's database is emptied (the fixture asks for transactional_db so
+    that it is torn down first), once the live server has answered all the pages sent.
 
     Every page is watched for Content Security Policy violations: the test fails if our
     own pages break the policy they are served with.
@@ -63,8 +105,15 @@ def new_page(browser, live_server):
         return page
 
     yield open_page
+    from playwright.sync_api import Error as PlaywrightError
+
     for context in contexts:
+        for page in context.pages:
+            # A pop-up may have closed itself meanwhile (after saving).
+            with contextlib.suppress(PlaywrightError):
+                page.goto("about:blank")  # unloads now: what a page sends as it goes, goes now
         context.close()
+    Requests.wait_until_quiet()
     assert not violations, violations
 
 
