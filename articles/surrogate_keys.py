@@ -7,7 +7,7 @@ from the database (an article, a topic, a picture, a byline's user ...) as
 the article list, search, feeds, archive and sitemaps) or, on a topic's or a place's own
 pages, just that subject's list ("listing-topic-3"). Each key has a version in the shared
 cache; a cached response keeps the versions it was made with and is fresh while they all
-still hold (one get_many per hit, no query).
+still hold (no query; while nothing public has changed since, one read of a stamp).
 
 A change bumps the keys it concerns: a corrected article its own key, so every page that
 shows it renews and every other page stays; a publication or withdrawal also "listing"

@@ -1,5 +1,5 @@
-"""The cache without Redis (newsroom.cache.FileCache): all workers of a machine share its
-folder, and a write does not list the whole folder."""
+"""The cache without Redis (newsroom.cache.FileCache): a write does not list the whole
+folder, which is still culled. That all workers share it is tests/test_scale_out.py's."""
 
 import time
 from unittest import mock
@@ -41,8 +41,3 @@ def test_the_folder_is_culled_beyond_its_entries_once_a_minute(tmp_path, monkeyp
     cache.set("page-90", 90)
     assert len(list(tmp_path.glob("*.djcache"))) == 91 - 90 // 3
 
-
-def test_two_processes_share_what_one_wrote(tmp_path):
-    one, other = file_cache(tmp_path, 100), file_cache(tmp_path, 100)
-    one.set("newsroom:key:article-1", 42, timeout=None)
-    assert other.get("newsroom:key:article-1") == 42
